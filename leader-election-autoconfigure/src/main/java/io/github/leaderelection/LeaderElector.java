@@ -1,0 +1,74 @@
+/*
+ * Copyright 2026 the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+package io.github.leaderelection;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Takes part in the election of one role and tells whether this instance leads it.
+ * Thread-safe; {@link #isLeader()} does no I/O, so a scheduled job may call it on every run.
+ *
+ * @since 0.1.0
+ */
+public interface LeaderElector {
+
+	/**
+	 * Name of the role this elector competes for, for example {@code orders}.
+	 */
+	String role();
+
+	/**
+	 * Identity of this instance in the election, unique among the instances that compete.
+	 */
+	String instanceId();
+
+	/**
+	 * Whether this instance holds the lease now; {@code false} once the local deadline has passed, even when no
+	 * reply from the store ever said so.
+	 */
+	boolean isLeader();
+
+	/**
+	 * This instance's current grant, with its fencing token; empty while it follows.
+	 */
+	Optional<Leadership> leadership();
+
+	/**
+	 * Reads the store for the instance that leads the role now, whichever instance asks.
+	 * @return the current leader, or empty when no instance holds the lease
+	 * @throws RuntimeException when the store cannot be read
+	 */
+	Optional<LeaderInfo> currentLeader();
+
+	/**
+	 * Gives up leadership at once, if held, and sits out at least one election round so that another instance
+	 * takes over. {@link #isLeader()} is {@code false} when this method returns; the release reaches the store
+	 * asynchronously.
+	 */
+	void yieldLeadership();
+
+	/**
+	 * Blocks until this instance leads the role or the timeout passes.
+	 * @param timeout how long to wait at most
+	 * @return whether this instance leads when the method returns
+	 * @throws InterruptedException when the calling thread is interrupted while waiting
+	 */
+	boolean awaitLeadership(Duration timeout) throws InterruptedException;
+
+}

@@ -1,0 +1,162 @@
+/*
+ * Copyright 2026 the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+package io.github.leaderelection;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import org.springframework.context.Lifecycle;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.util.Assert;
+
+/**
+ * The electors of an application, one per role, created on first use. A {@link SmartLifecycle}: it starts every
+ * elector with the application context and stops them, releasing what they lead, before the store's connection
+ * closes.
+ *
+ * @since 0.1.0
+ */
+public final class LeaderElectors implements SmartLifecycle {
+
+	/**
+	 * Phase of the electors' lifecycle: they start late and stop early, after the scheduler and web server have
+	 * stopped and well before the Redis connection factory (phase 0).
+	 */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	private final String defaultRole;
+
+	private final Function<String, LeaderElector> factory;
+
+	private final Map<String, LeaderElector> electors = new ConcurrentHashMap<>();
+
+	private final List<Runnable> onStop = new ArrayList<>();
+
+	private final Object monitor = new Object();
+
+	private volatile boolean running;
+
+	/**
+	 * Creates a registry.
+	 * @param defaultRole the role of {@code @LeaderOnly} methods that name none
+	 * @param factory creates the elector of a role; electors that implement {@link Lifecycle} are started and
+	 * stopped with the registry
+	 */
+	public LeaderElectors(String defaultRole, Function<String, LeaderElector> factory) {
+		Assert.hasText(defaultRole, "'defaultRole' must not be empty");
+		Assert.notNull(factory, "'factory' must not be null");
+		this.defaultRole = defaultRole;
+		this.factory = factory;
+	}
+
+	/**
+	 * The elector of a role, created (and started, if the registry runs) on first use.
+	 * @param role the role
+	 * @return the role's elector
+	 */
+	public LeaderElector forRole(String role) {
+		LeaderElector elector = this.electors.get(role);
+		if (elector != null) {
+			return elector;
+		}
+		Assert.hasText(role, "'role' must not be empty");
+		synchronized (this.monitor) {
+			elector = this.electors.computeIfAbsent(role, this.factory);
+			if (this.running && elector instanceof Lifecycle lifecycle) {
+				lifecycle.start();
+			}
+			return elector;
+		}
+	}
+
+	/**
+	 * The role of {@code @LeaderOnly} methods that name none.
+	 */
+	public String defaultRole() {
+		return this.defaultRole;
+	}
+
+	/**
+	 * The elector of the {@link #defaultRole() default role}.
+	 */
+	public LeaderElector defaultElector() {
+		return forRole(this.defaultRole);
+	}
+
+	/**
+	 * The electors created so far.
+	 */
+	public List<LeaderElector> electors() {
+		return List.copyOf(this.electors.values());
+	}
+
+	/**
+	 * Registers a task to run after every elector has stopped, such as flushing the event queue.
+	 * @param task the task
+	 */
+	public void onStop(Runnable task) {
+		synchronized (this.monitor) {
+			this.onStop.add(task);
+		}
+	}
+
+	@Override
+	public void start() {
+		synchronized (this.monitor) {
+			if (this.running) {
+				return;
+			}
+			this.running = true;
+			this.electors.values().forEach((elector) -> {
+				if (elector instanceof Lifecycle lifecycle) {
+					lifecycle.start();
+				}
+			});
+		}
+	}
+
+	@Override
+	public void stop() {
+		synchronized (this.monitor) {
+			if (!this.running) {
+				return;
+			}
+			this.running = false;
+			this.electors.values().forEach((elector) -> {
+				if (elector instanceof Lifecycle lifecycle) {
+					lifecycle.stop();
+				}
+			});
+			this.onStop.forEach(Runnable::run);
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+}

@@ -1,0 +1,140 @@
+/*
+ * Copyright 2026 the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+package io.github.leaderelection.autoconfigure;
+
+import java.net.InetAddress;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+import io.github.leaderelection.LeaderElector;
+import io.github.leaderelection.LeaderElectors;
+import io.github.leaderelection.annotation.LeaderOnlyAdvisor;
+import io.github.leaderelection.autoconfigure.LeaderElectionProperties.Mode;
+import io.github.leaderelection.store.LeaseStore;
+import io.github.leaderelection.support.LeaseLeaderElector;
+import io.github.leaderelection.support.LeaseSettings;
+import io.github.leaderelection.support.LeadershipEventPublisher;
+import io.github.leaderelection.support.StandaloneLeaderElector;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration for leader election: the electors, their events and {@code @LeaderOnly}.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "leader.election.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(LeaderElectionProperties.class)
+@Import({ RedisLeaseStoreConfiguration.class, LeaderOnlyProxyRegistrar.class })
+public final class LeaderElectionAutoConfiguration {
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static LeaderOnlyAdvisor leaderOnlyAdvisor(ObjectProvider<LeaderElectors> electors) {
+		return new LeaderOnlyAdvisor(electors);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	LeaderElectors leaderElectors(LeaderElectionProperties properties, ObjectProvider<LeaseStore> store,
+			ApplicationEventPublisher publisher, Environment environment) {
+		properties.validate();
+		String role = defaultRole(properties, environment);
+		String instanceId = (properties.getInstanceId() != null) ? properties.getInstanceId() : generateInstanceId();
+		String hostname = hostname();
+		LeadershipEventPublisher events = new LeadershipEventPublisher(publisher);
+		LeaseStore leaseStore = store.getIfAvailable();
+		Function<String, LeaderElector> factory;
+		if (properties.getMode() == Mode.STANDALONE || (properties.getMode() == Mode.AUTO && leaseStore == null)) {
+			factory = (name) -> new StandaloneLeaderElector(name, instanceId, hostname, events);
+		}
+		else if (leaseStore == null) {
+			throw new InvalidConfigurationPropertyValueException("leader.election.mode", properties.getMode(),
+					"Needs a RedisConnectionFactory bean, and there is none: add spring-boot-starter-data-redis and configure spring.data.redis, or set the mode to standalone.");
+		}
+		else {
+			LeaseSettings settings = new LeaseSettings(properties.getLeaseDuration(), properties.getRenewInterval(),
+					properties.getRetryInterval(), properties.getElectionJitter(), properties.isReleaseOnShutdown());
+			factory = (name) -> new LeaseLeaderElector(name, instanceId, hostname, leaseStore, settings, events);
+		}
+		LeaderElectors electors = new LeaderElectors(role, factory);
+		electors.onStop(events::close);
+		return electors;
+	}
+
+	// A view of the registry: @LeaderOnly asks LeaderElectors, so that is the bean to replace to change its answer.
+	@Bean
+	@ConditionalOnMissingBean
+	LeaderElector leaderElector(LeaderElectors electors) {
+		return electors.defaultElector();
+	}
+
+	@Bean
+	static SmartInitializingSingleton leaderOnlyRoles(ObjectProvider<LeaderOnlyAdvisor> advisor,
+			ObjectProvider<LeaderElectors> electors) {
+		// Runs once every singleton is proxied: the named roles are known, and their elections start with the
+		// context rather than at the first call.
+		return () -> advisor.ifAvailable((leaderOnly) -> electors
+			.ifAvailable((registry) -> leaderOnly.declaredRoles().forEach(registry::forRole)));
+	}
+
+	static String defaultRole(LeaderElectionProperties properties, Environment environment) {
+		if (properties.getRole() != null) {
+			return properties.getRole();
+		}
+		String applicationName = environment.getProperty("spring.application.name");
+		if (applicationName == null || applicationName.isBlank()) {
+			return "default";
+		}
+		if (applicationName.chars().anyMatch((c) -> Character.isWhitespace(c) || c == '{' || c == '}')) {
+			throw new InvalidConfigurationPropertyValueException("spring.application.name", applicationName,
+					"Serves as the default leader.election.role, which must not contain whitespace or braces: set leader.election.role, for example orders.");
+		}
+		return applicationName;
+	}
+
+	static String generateInstanceId() {
+		byte[] suffix = new byte[3];
+		ThreadLocalRandom.current().nextBytes(suffix);
+		return hostname() + "-" + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(suffix);
+	}
+
+	static String hostname() {
+		try {
+			return InetAddress.getLocalHost().getHostName();
+		}
+		catch (Exception ex) {
+			return "localhost";
+		}
+	}
+
+}

@@ -1,0 +1,234 @@
+/*
+ * Copyright 2026 the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+package io.github.leaderelection.autoconfigure;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.convert.DurationStyle;
+
+/**
+ * Configuration properties for leader election.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("leader.election")
+public class LeaderElectionProperties {
+
+	/**
+	 * Whether to elect a leader at all; when false no elector, event or @LeaderOnly advice is set up.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Where leases live: auto uses Redis when the application has a RedisConnectionFactory, else standalone.
+	 */
+	private Mode mode = Mode.AUTO;
+
+	/**
+	 * Role of @LeaderOnly methods that name none. Defaults to spring.application.name, else "default".
+	 */
+	private @Nullable String role;
+
+	/**
+	 * Identity of this instance in the election, unique among the instances. Defaults to the hostname, the process
+	 * id and a short random suffix.
+	 */
+	private @Nullable String instanceId;
+
+	/**
+	 * First part of the hash tag of every Redis key, as in {leader-election:<role>}:lock.
+	 */
+	private String keyPrefix = "leader-election";
+
+	/**
+	 * Time after which an unrenewed lease expires and another instance may take over.
+	 */
+	private Duration leaseDuration = Duration.ofSeconds(10);
+
+	/**
+	 * Time between two renewals of the lease while leading.
+	 */
+	private Duration renewInterval = Duration.ofSeconds(3);
+
+	/**
+	 * Time between two attempts after a failed Redis call, while leading or following.
+	 */
+	private Duration retryInterval = Duration.ofSeconds(1);
+
+	/**
+	 * Upper bound of the random delay before the first attempt and before claiming an expired lease.
+	 */
+	private Duration electionJitter = Duration.ofMillis(200);
+
+	/**
+	 * Whether a leader releases its lease when the application stops, so that another instance takes over at once.
+	 */
+	private boolean releaseOnShutdown = true;
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Mode getMode() {
+		return this.mode;
+	}
+
+	public void setMode(Mode mode) {
+		this.mode = mode;
+	}
+
+	public @Nullable String getRole() {
+		return this.role;
+	}
+
+	public void setRole(@Nullable String role) {
+		this.role = role;
+	}
+
+	public @Nullable String getInstanceId() {
+		return this.instanceId;
+	}
+
+	public void setInstanceId(@Nullable String instanceId) {
+		this.instanceId = instanceId;
+	}
+
+	public String getKeyPrefix() {
+		return this.keyPrefix;
+	}
+
+	public void setKeyPrefix(String keyPrefix) {
+		this.keyPrefix = keyPrefix;
+	}
+
+	public Duration getLeaseDuration() {
+		return this.leaseDuration;
+	}
+
+	public void setLeaseDuration(Duration leaseDuration) {
+		this.leaseDuration = leaseDuration;
+	}
+
+	public Duration getRenewInterval() {
+		return this.renewInterval;
+	}
+
+	public void setRenewInterval(Duration renewInterval) {
+		this.renewInterval = renewInterval;
+	}
+
+	public Duration getRetryInterval() {
+		return this.retryInterval;
+	}
+
+	public void setRetryInterval(Duration retryInterval) {
+		this.retryInterval = retryInterval;
+	}
+
+	public Duration getElectionJitter() {
+		return this.electionJitter;
+	}
+
+	public void setElectionJitter(Duration electionJitter) {
+		this.electionJitter = electionJitter;
+	}
+
+	public boolean isReleaseOnShutdown() {
+		return this.releaseOnShutdown;
+	}
+
+	public void setReleaseOnShutdown(boolean releaseOnShutdown) {
+		this.releaseOnShutdown = releaseOnShutdown;
+	}
+
+	/**
+	 * Checks the values together, before any bean uses them.
+	 * @throws InvalidConfigurationPropertyValueException naming the first property whose value is wrong
+	 */
+	public void validate() {
+		positive("leader.election.lease-duration", this.leaseDuration, "10s");
+		positive("leader.election.renew-interval", this.renewInterval, "3s");
+		positive("leader.election.retry-interval", this.retryInterval, "1s");
+		if (this.electionJitter == null || this.electionJitter.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException("leader.election.election-jitter",
+					this.electionJitter, "Must not be negative, for example 200ms, or 0 for no jitter.");
+		}
+		Duration minimum = this.renewInterval.plus(this.retryInterval.multipliedBy(2));
+		if (this.leaseDuration.compareTo(minimum) <= 0) {
+			throw new InvalidConfigurationPropertyValueException("leader.election.lease-duration",
+					this.leaseDuration,
+					"Must exceed renew-interval plus two retry-intervals (%s here), so that a leader can retry a failed renewal, for example %s."
+						.formatted(DurationStyle.SIMPLE.print(minimum),
+								DurationStyle.SIMPLE.print(minimum.multipliedBy(2))));
+		}
+		name("leader.election.key-prefix", this.keyPrefix, "leader-election");
+		if (this.role != null) {
+			name("leader.election.role", this.role, "orders");
+		}
+		if (this.instanceId != null && (this.instanceId.isBlank() || this.instanceId.chars().anyMatch(Character::isWhitespace))) {
+			throw new InvalidConfigurationPropertyValueException("leader.election.instance-id", this.instanceId,
+					"Must not be empty or contain whitespace, for example node-1; leave it unset for a generated id.");
+		}
+	}
+
+	private static void positive(String property, @Nullable Duration value, String example) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new InvalidConfigurationPropertyValueException(property, value,
+					"Must be positive, for example %s.".formatted(example));
+		}
+	}
+
+	static void name(String property, @Nullable String value, String example) {
+		if (value == null || value.isBlank()
+				|| value.chars().anyMatch((c) -> Character.isWhitespace(c) || c == '{' || c == '}')) {
+			throw new InvalidConfigurationPropertyValueException(property, value,
+					"Must not be empty or contain whitespace or braces, for example %s.".formatted(example));
+		}
+	}
+
+	/**
+	 * Where leases live.
+	 */
+	public enum Mode {
+
+		/**
+		 * Redis when the application has a RedisConnectionFactory, else standalone.
+		 */
+		AUTO,
+
+		/**
+		 * Redis; the start fails when the application has no RedisConnectionFactory.
+		 */
+		REDIS,
+
+		/**
+		 * No store: this instance always leads, for a single instance or local development.
+		 */
+		STANDALONE
+
+	}
+
+}

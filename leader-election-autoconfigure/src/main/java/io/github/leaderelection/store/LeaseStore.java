@@ -1,0 +1,92 @@
+/*
+ * Copyright 2026 the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+package io.github.leaderelection.store;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.github.leaderelection.LeaderInfo;
+
+/**
+ * Where leases live: the SPI between the elector and a store such as Redis. Each operation on one role is atomic
+ * in the store. Implementations are thread-safe; a failure to reach the store is thrown as a
+ * {@link RuntimeException}, never answered as "not granted".
+ *
+ * @since 0.1.0
+ */
+public interface LeaseStore {
+
+	/**
+	 * Grants the lease of {@code claim.role()} to {@code claim.instanceId()} if no other instance holds it, with a
+	 * fencing token larger than any the role was granted before.
+	 * @param claim who asks, and for how long
+	 * @return the grant, or when to ask again
+	 */
+	Acquisition acquire(LeaseClaim claim);
+
+	/**
+	 * Extends the lease by {@code leaseDuration} from now, only while {@code instanceId} still holds it; never
+	 * re-creates a lease that is gone.
+	 * @param role the role
+	 * @param instanceId the instance that believes it holds the lease
+	 * @param leaseDuration the new time to live
+	 * @return {@code true} when extended, {@code false} when the lease is gone or held by another instance
+	 */
+	boolean renew(String role, String instanceId, Duration leaseDuration);
+
+	/**
+	 * Deletes the lease only if {@code instanceId} holds it, and tells the role's release listeners.
+	 * @param role the role
+	 * @param instanceId the instance that holds the lease
+	 * @return whether a lease of {@code instanceId} was deleted
+	 */
+	boolean release(String role, String instanceId);
+
+	/**
+	 * Reads who holds the lease of a role now.
+	 * @param role the role
+	 * @return the current leader, or empty when no instance holds the lease
+	 */
+	Optional<LeaderInfo> currentLeader(String role);
+
+	/**
+	 * Calls {@code listener} whenever a lease of {@code role} is released, on a thread of the store's choosing, and
+	 * whenever releases may have been missed (for example when the subscription is established again). Delivery is
+	 * best effort: a follower must not rely on it and still retries when the lease would expire. Implementations
+	 * should return once notifications flow, or after a short wait when the store is slow to answer.
+	 * @param role the role
+	 * @param listener what to call; it must return quickly
+	 * @return a handle that stops the calls
+	 */
+	Subscription onRelease(String role, Runnable listener);
+
+	/**
+	 * A registration made with {@link #onRelease(String, Runnable)}.
+	 */
+	@FunctionalInterface
+	interface Subscription extends AutoCloseable {
+
+		/**
+		 * Stops the calls to the listener.
+		 */
+		@Override
+		void close();
+
+	}
+
+}
