@@ -1,0 +1,215 @@
+/*
+ * Copyright 2026 the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+package io.github.leaderelection.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.leaderelection.store.LeaseClaim;
+import io.github.leaderelection.store.LeaseStore;
+import io.github.leaderelection.store.LeaseStoreContractTests;
+import io.github.leaderelection.test.RedisServerExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.dao.DataAccessException;
+import org.springframework.util.StringUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link RedisLeaseStore} with Lettuce against a real Redis server: the {@link LeaseStoreContractTests
+ * contract} and what is particular to Redis.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class RedisLeaseStoreTests extends LeaseStoreContractTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	@RegisterExtension
+	static final RedisServerExtension redis = new RedisServerExtension();
+
+	private final RedisLeaseStores stores = new RedisLeaseStores(redis, redis::connectionFactory, LONGEST_LEASE);
+
+	@AfterEach
+	void stopStores() {
+		this.stores.stopAll();
+	}
+
+	@Override
+	protected LeaseStore createStore() {
+		return this.stores.create();
+	}
+
+	@Override
+	protected void loseAllData() {
+		redis.server().restart();
+	}
+
+	@Test
+	void everyKeyOfARoleCarriesTheHashTagOfPrefixAndRole() {
+		RedisLeaseStore store = this.stores.create("app");
+		assertThat(store.acquire(claim("orders", "one", LEASE)).isGranted()).isTrue();
+		assertThat(RedisLeaseStores.keys(redis.server())).containsExactlyInAnyOrder("{app:orders}:lock",
+				"{app:orders}:info", "{app:orders}:token", "{app:orders}:epoch");
+	}
+
+	@Test
+	void releaseNotificationsReachOnlyTheRolesOfTheStoresOwnPrefix() {
+		RedisLeaseStore globbed = this.stores.create("a*b");
+		RedisLeaseStore matching = this.stores.create("axxb");
+		RedisLeaseStore follower = this.stores.create("a*b");
+		AtomicInteger released = new AtomicInteger();
+		AtomicInteger marker = new AtomicInteger();
+		follower.onRelease("orders", released::incrementAndGet);
+		follower.onRelease("marker", marker::incrementAndGet);
+		await().atMost(TIMEOUT).until(() -> RedisLeaseStores.subscribedPatterns(redis.server()) == 1);
+		// Listeners are also called once the subscription stands, in case releases were missed before it.
+		assertThat(globbed.acquire(claim("marker", "one", LEASE)).isGranted()).isTrue();
+		assertThat(globbed.release("marker", "one")).isTrue();
+		await().atMost(TIMEOUT).until(() -> marker.get() > 0);
+		released.set(0);
+		marker.set(0);
+		assertThat(matching.acquire(claim("orders", "one", LEASE)).isGranted()).isTrue();
+		assertThat(matching.release("orders", "one")).isTrue();
+		assertThat(globbed.acquire(claim("marker", "one", LEASE)).isGranted()).isTrue();
+		assertThat(globbed.release("marker", "one")).isTrue();
+		// Messages arrive in order: a call for the first release would have come before the marker's.
+		await().atMost(TIMEOUT).until(() -> marker.get() == 1);
+		assertThat(released).hasValue(0);
+		assertThat(globbed.acquire(claim("orders", "one", LEASE)).isGranted()).isTrue();
+		assertThat(globbed.release("orders", "one")).isTrue();
+		await().atMost(TIMEOUT).until(() -> released.get() == 1);
+	}
+
+	@Test
+	void constructorRejectsABlankKeyPrefix() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new RedisLeaseStore(redis.connectionFactory(), " ", Duration.ofSeconds(1)))
+			.withMessage("'keyPrefix' must not be empty");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "{app", "app}", "my app", "app\t", "line\nbreak" })
+	void constructorRejectsAKeyPrefixWithBracesOrWhitespace(String keyPrefix) {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new RedisLeaseStore(redis.connectionFactory(), keyPrefix, Duration.ofSeconds(1)))
+			.withMessage("'keyPrefix' must not contain whitespace or braces");
+	}
+
+	@Test
+	void toStringNamesHostAndPort() {
+		assertThat(this.stores.create()).hasToString(this.stores.target());
+	}
+
+	@Test
+	void unreachableRedisFailsEveryCallAndIsLoggedOncePerOutage(CapturedOutput output) throws InterruptedException {
+		assertUnreachableRedisFailsEveryCallAndIsLoggedOncePerOutage(this.stores, output);
+	}
+
+	@Test
+	void releaseSubscriptionSurvivesARestart() {
+		assertReleaseSubscriptionSurvivesARestart(this.stores);
+	}
+
+	static void assertUnreachableRedisFailsEveryCallAndIsLoggedOncePerOutage(RedisLeaseStores stores,
+			CapturedOutput output) throws InterruptedException {
+		RedisLeaseStore store = stores.create();
+		String unreachable = stores.target() + " is unreachable";
+		String reachable = stores.target() + " is reachable again";
+		assertThat(store.acquire(claim("orders", "one", LEASE)).isGranted()).isTrue();
+		stores.server().stop();
+		List<Callable<Object>> calls = List.of(() -> store.acquire(claim("orders", "one", LEASE)),
+				() -> store.renew("orders", "one", LEASE), () -> store.release("orders", "one"),
+				() -> store.currentLeader("orders"));
+		// In parallel, since each call may wait out the client's command timeout.
+		ExecutorService executor = Executors.newFixedThreadPool(calls.size());
+		try {
+			for (Future<Object> call : executor.invokeAll(calls)) {
+				assertThatExceptionOfType(ExecutionException.class).isThrownBy(call::get)
+					.withCauseInstanceOf(DataAccessException.class);
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		assertThat(StringUtils.countOccurrencesOf(output.getAll(), "is unreachable")).isOne();
+		assertThat(output.getAll()).contains(unreachable).doesNotContain("is reachable again");
+		stores.server().restart();
+		awaitReachable(store);
+		assertThat(StringUtils.countOccurrencesOf(output.getAll(), reachable)).isOne();
+		stores.server().stop();
+		assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> store.release("orders", "one"));
+		assertThat(StringUtils.countOccurrencesOf(output.getAll(), unreachable)).isEqualTo(2);
+		stores.server().restart();
+		awaitReachable(store);
+		assertThat(StringUtils.countOccurrencesOf(output.getAll(), reachable)).isEqualTo(2);
+		assertThat(output.getAll().lines()).filteredOn((line) -> line.contains(unreachable)).allMatch((line) -> line.contains("WARN"));
+		assertThat(output.getAll().lines()).filteredOn((line) -> line.contains(reachable)).allMatch((line) -> line.contains("INFO"));
+	}
+
+	static void assertReleaseSubscriptionSurvivesARestart(RedisLeaseStores stores) {
+		RedisLeaseStore holder = stores.create();
+		RedisLeaseStore follower = stores.create();
+		AtomicInteger released = new AtomicInteger();
+		follower.onRelease("orders", released::incrementAndGet);
+		// A short lease keeps the quarantine after the restart short.
+		LeaseClaim claim = claim("orders", "holder", Duration.ofMillis(200));
+		releaseUntilHeard(holder, claim, released, 0);
+		stores.server().restart();
+		releaseUntilHeard(holder, claim, released, released.get());
+	}
+
+	private static void releaseUntilHeard(RedisLeaseStore holder, LeaseClaim claim, AtomicInteger released,
+			int before) {
+		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+			if (holder.acquire(claim).isGranted()) {
+				holder.release(claim.role(), claim.instanceId());
+			}
+			return released.get() > before;
+		});
+	}
+
+	private static void awaitReachable(RedisLeaseStore store) {
+		await().atMost(Duration.ofSeconds(20))
+			.pollInterval(Duration.ofMillis(100))
+			.ignoreExceptions()
+			.until(() -> store.currentLeader("orders").isEmpty());
+	}
+
+	private static LeaseClaim claim(String role, String instanceId, Duration lease) {
+		return new LeaseClaim(role, instanceId, "localhost", Instant.now(), lease);
+	}
+
+}
