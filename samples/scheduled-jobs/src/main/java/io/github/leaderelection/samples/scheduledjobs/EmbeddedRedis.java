@@ -29,12 +29,17 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
-import org.jspecify.annotations.Nullable;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
@@ -46,12 +51,13 @@ import org.springframework.util.FileSystemUtils;
 /**
  * Starts a {@code redis-server} when none answers at {@code spring.data.redis.host} and {@code port}, so that the
  * sample runs on a machine with nothing installed but a JDK. The binary comes from the
- * {@code com.github.codemonstur:embedded-redis} jar; the server binds 127.0.0.1 and saves nothing.
+ * {@code com.github.codemonstur:embedded-redis} jar; the server binds 127.0.0.1, saves nothing, and runs as a daemon
+ * in a session of its own, so that a Ctrl+C in the terminal of the instance that started it does not stop it.
  * <p>
- * The first instance on a machine starts the server on the configured port and owns it: it stops the server, by its
- * PID, when its JVM exits, even if other instances still use it. Instances started next find the server there and
- * compete for leadership on it. A server whose owner was killed with {@code SIGKILL} stays up, and later instances
- * use it. Runs for a host on this machine only, and not at all with {@code sample.embedded-redis=false}.
+ * Instances started next on the machine find the server and compete for leadership on it. The server outlives the
+ * instance that started it: whichever instance exits last, leaving no other client connected, stops it. A server
+ * that the sample did not start (one whose process id is not the one the sample recorded) is never stopped. Runs for
+ * a host on this machine only, and not at all with {@code sample.embedded-redis=false}.
  */
 final class EmbeddedRedis implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
 
@@ -63,38 +69,64 @@ final class EmbeddedRedis implements ApplicationListener<ApplicationEnvironmentP
 
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
+	private static final Pattern PROCESS_ID = Pattern.compile("process_id:(\\d+)");
+
+	private static final Pattern CONNECTED_CLIENTS = Pattern.compile("connected_clients:(\\d+)");
+
 	@Override
 	public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
 		Environment environment = event.getEnvironment();
 		String host = environment.getProperty("spring.data.redis.host", "localhost");
 		int port = environment.getProperty("spring.data.redis.port", Integer.class, 6379);
-		if (environment.getProperty("sample.embedded-redis", Boolean.class, true) && isLoopback(host)) {
-			Server server = startUnlessAnswering(host, port);
-			if (server != null) {
-				SpringApplication.getShutdownHandlers().add(server::stop);
-				logger.info(() -> ("No Redis answered at %s:%d: started an embedded redis-server there (pid %d), "
-						+ "which stops when this instance exits").formatted(host, port, server.pid()));
-			}
-			else {
-				logger.info(() -> "Redis answers at %s:%d: using it".formatted(host, port));
-			}
+		if (!environment.getProperty("sample.embedded-redis", Boolean.class, true) || !isLoopback(host)) {
+			return;
+		}
+		OptionalLong started = startUnlessAnswering(host, port);
+		// Runs after the application context closed, so this instance's own connections are gone by then.
+		SpringApplication.getShutdownHandlers().add(() -> stopIfUnused(port));
+		if (started.isPresent()) {
+			logger.info(() -> ("No Redis answered at %s:%d: started an embedded redis-server there (pid %d); the "
+					+ "last instance to exit stops it").formatted(host, port, started.getAsLong()));
+		}
+		else {
+			logger.info(() -> "Redis answers at %s:%d: using it".formatted(host, port));
 		}
 	}
 
 	/**
 	 * Starts a server on the port unless a Redis answers there already.
-	 * @return the server started, or {@code null} when a Redis answered
+	 * @return the process id of the server started, or empty when a Redis answered
 	 */
-	static @Nullable Server startUnlessAnswering(String host, int port) {
-		// Instances that start together take turns here, so that only the first one starts a server.
-		Path lockFile = Path.of(System.getProperty("java.io.tmpdir"), "leader-election-sample-redis-" + port + ".lock");
-		try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-				FileLock lock = channel.lock()) {
-			return answers(host, port) ? null : start(port);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not start an embedded redis-server on port " + port, ex);
-		}
+	static OptionalLong startUnlessAnswering(String host, int port) {
+		return underLock(port, () -> answers(host, port) ? OptionalLong.empty() : OptionalLong.of(start(port)));
+	}
+
+	/**
+	 * Stops the server on the port if the sample started it and no client is connected to it any more.
+	 * @return whether it stopped the server
+	 */
+	static boolean stopIfUnused(int port) {
+		return underLock(port, () -> {
+			Path directory = directory(port);
+			Optional<Long> recorded = readPid(directory);
+			Optional<String> info = info(port);
+			if (recorded.isEmpty() || info.isEmpty() || !recorded.equals(find(PROCESS_ID, info.get()))) {
+				// Not a server of ours, or it is gone already.
+				return false;
+			}
+			long pid = recorded.get();
+			// This connection is one of the clients.
+			long others = find(CONNECTED_CLIENTS, info.get()).orElse(1L) - 1;
+			if (others > 0) {
+				logger.info(() -> "Leaving the embedded redis-server (pid %d) to the %d other client(s) connected to it"
+					.formatted(pid, others));
+				return false;
+			}
+			stop(port, pid);
+			FileSystemUtils.deleteRecursively(directory);
+			logger.info(() -> "Stopped the embedded redis-server (pid %d): no instance uses it any more".formatted(pid));
+			return true;
+		});
 	}
 
 	/**
@@ -102,9 +134,7 @@ final class EmbeddedRedis implements ApplicationListener<ApplicationEnvironmentP
 	 * {@code -NOAUTH} from a Redis that wants a password.
 	 */
 	static boolean answers(String host, int port) {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress(host, port), 500);
-			socket.setSoTimeout(1000);
+		try (Socket socket = connect(host, port)) {
 			socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
 			int reply = socket.getInputStream().read();
 			return reply == '+' || reply == '-';
@@ -114,37 +144,146 @@ final class EmbeddedRedis implements ApplicationListener<ApplicationEnvironmentP
 		}
 	}
 
-	private static Server start(int port) throws IOException {
-		Path directory = Files.createTempDirectory("leader-election-sample-redis-");
+	static Path directory(int port) {
+		return Path.of(System.getProperty("java.io.tmpdir"), "leader-election-sample-redis-" + port);
+	}
+
+	static Path lockFile(int port) {
+		return Path.of(System.getProperty("java.io.tmpdir"), "leader-election-sample-redis-" + port + ".lock");
+	}
+
+	private static long start(int port) throws IOException {
+		Path directory = directory(port);
+		Files.createDirectories(directory);
 		Path binary = directory.resolve("redis-server");
 		String resource = binaryResource();
 		try (InputStream in = EmbeddedRedis.class.getResourceAsStream("/" + resource)) {
 			if (in == null) {
 				throw new IllegalStateException("No " + resource + " on the class path: add embedded-redis");
 			}
-			Files.copy(in, binary);
+			Files.copy(in, binary, StandardCopyOption.REPLACE_EXISTING);
 		}
 		if (!binary.toFile().setExecutable(true, true)) {
 			throw new IllegalStateException("Could not make " + binary + " executable");
 		}
 		Path log = directory.resolve("redis-server.log");
-		Process process = new ProcessBuilder(binary.toString(), "--port", Integer.toString(port), "--bind",
-				BIND_ADDRESS, "--save", "", "--appendonly", "no", "--dir", directory.toString())
+		Path pidFile = directory.resolve("redis-server.pid");
+		Path output = directory.resolve("redis-server.out");
+		Files.deleteIfExists(pidFile);
+		Files.deleteIfExists(log);
+		// As a daemon, redis-server forks, starts a session of its own and writes its process id to the pid file.
+		Process launcher = new ProcessBuilder(binary.toString(), "--port", Integer.toString(port), "--bind",
+				BIND_ADDRESS, "--save", "", "--appendonly", "no", "--dir", directory.toString(), "--daemonize", "yes",
+				"--pidfile", pidFile.toString(), "--logfile", log.toString())
 			.redirectErrorStream(true)
-			.redirectOutput(log.toFile())
+			.redirectOutput(output.toFile())
 			.start();
-		Server server = new Server(process, directory);
 		long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-		while (!answers(BIND_ADDRESS, port)) {
-			// Waiting for an exit paces the attempts and notices at once a server that cannot start.
-			if (waitFor(process, Duration.ofMillis(50)) || System.nanoTime() - deadline > 0) {
-				String output = Files.readString(log);
-				server.stop();
-				throw new IllegalStateException("redis-server did not start on port %d; it said:%n%s".formatted(port,
-						output));
-			}
+		if (!waitFor(launcher, STARTUP_TIMEOUT) || launcher.exitValue() != 0) {
+			launcher.destroyForcibly();
+			throw new IllegalStateException("redis-server did not start on port %d; it said:%n%s%s".formatted(port,
+					readQuietly(output), readQuietly(log)));
 		}
-		return server;
+		while (!answers(BIND_ADDRESS, port) || readPid(directory).isEmpty()) {
+			if (System.nanoTime() - deadline > 0) {
+				readPid(directory).ifPresent((pid) -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+				throw new IllegalStateException("redis-server did not start on port %d within %d s; it said:%n%s"
+					.formatted(port, STARTUP_TIMEOUT.toSeconds(), readQuietly(log)));
+			}
+			// Paces the attempts; the server is usually up within a few of them.
+			waitFor(launcher, Duration.ofMillis(20));
+		}
+		return readPid(directory).orElseThrow();
+	}
+
+	private static void stop(int port, long pid) {
+		Optional<ProcessHandle> process = ProcessHandle.of(pid);
+		try (Socket socket = connect(BIND_ADDRESS, port)) {
+			socket.getOutputStream().write("SHUTDOWN NOSAVE\r\n".getBytes(StandardCharsets.US_ASCII));
+			// The server closes the connection as it exits.
+			socket.getInputStream().read();
+		}
+		catch (IOException ex) {
+			// Stopped anyway by its process id below.
+		}
+		process.ifPresent((handle) -> {
+			if (!awaitExit(handle, STOP_TIMEOUT)) {
+				handle.destroyForcibly();
+				awaitExit(handle, STOP_TIMEOUT);
+			}
+		});
+	}
+
+	// INFO as one string, or empty when nothing answers.
+	private static Optional<String> info(int port) {
+		try (Socket socket = connect(BIND_ADDRESS, port)) {
+			socket.getOutputStream().write("INFO\r\n".getBytes(StandardCharsets.US_ASCII));
+			InputStream in = socket.getInputStream();
+			// A bulk string: "$<length>\r\n", then the text.
+			StringBuilder header = new StringBuilder();
+			for (int c = in.read(); c != '\n'; c = in.read()) {
+				if (c < 0) {
+					return Optional.empty();
+				}
+				header.append((char) c);
+			}
+			if (header.charAt(0) != '$') {
+				return Optional.empty();
+			}
+			int length = Integer.parseInt(header.substring(1).trim());
+			return Optional.of(new String(in.readNBytes(length), StandardCharsets.UTF_8));
+		}
+		catch (IOException | RuntimeException ex) {
+			return Optional.empty();
+		}
+	}
+
+	private static Optional<Long> find(Pattern pattern, String text) {
+		Matcher matcher = pattern.matcher(text);
+		return matcher.find() ? Optional.of(Long.parseLong(matcher.group(1))) : Optional.empty();
+	}
+
+	private static Optional<Long> readPid(Path directory) {
+		try {
+			String text = Files.readString(directory.resolve("redis-server.pid")).trim();
+			return text.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(text));
+		}
+		catch (IOException | NumberFormatException ex) {
+			return Optional.empty();
+		}
+	}
+
+	private static String readQuietly(Path file) {
+		try {
+			return Files.readString(file);
+		}
+		catch (IOException ex) {
+			return "(no output)";
+		}
+	}
+
+	private static Socket connect(String host, int port) throws IOException {
+		Socket socket = new Socket();
+		try {
+			socket.connect(new InetSocketAddress(host, port), 500);
+			socket.setSoTimeout(1000);
+			return socket;
+		}
+		catch (IOException ex) {
+			socket.close();
+			throw ex;
+		}
+	}
+
+	// Instances that start or stop together take turns, so that only one starts a server and the last one stops it.
+	private static <T> T underLock(int port, IoAction<T> action) {
+		try (FileChannel channel = FileChannel.open(lockFile(port), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+				FileLock lock = channel.lock()) {
+			return action.run();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not start or stop an embedded redis-server on port " + port, ex);
+		}
 	}
 
 	private static String binaryResource() {
@@ -180,33 +319,27 @@ final class EmbeddedRedis implements ApplicationListener<ApplicationEnvironmentP
 		}
 	}
 
-	/**
-	 * A {@code redis-server} this JVM started, and the temporary directory that holds its binary and log.
-	 */
-	record Server(Process process, Path directory) {
-
-		long pid() {
-			return this.process.pid();
+	private static boolean awaitExit(ProcessHandle process, Duration timeout) {
+		try {
+			process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			return true;
 		}
-
-		/**
-		 * Stops the server with {@code SIGTERM} to its PID, or {@code SIGKILL} when it does not exit in time, and
-		 * deletes its directory.
-		 */
-		void stop() {
-			this.process.destroy();
-			if (!waitFor(this.process, STOP_TIMEOUT)) {
-				this.process.destroyForcibly();
-				waitFor(this.process, STOP_TIMEOUT);
-			}
-			try {
-				FileSystemUtils.deleteRecursively(this.directory);
-			}
-			catch (IOException ex) {
-				// A temporary directory left behind is harmless.
-			}
-			logger.info(() -> "Stopped the embedded redis-server (pid %d)".formatted(pid()));
+		catch (TimeoutException ex) {
+			return false;
 		}
+		catch (ExecutionException ex) {
+			return !process.isAlive();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	@FunctionalInterface
+	private interface IoAction<T> {
+
+		T run() throws IOException;
 
 	}
 

@@ -21,37 +21,59 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.OptionalLong;
 
-import io.github.leaderelection.samples.scheduledjobs.EmbeddedRedis.Server;
 import io.github.leaderelection.test.RedisServer;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class EmbeddedRedisTests {
 
 	@Test
-	void startsAServerWhereNoneAnswersAndTheNextInstanceFindsIt() {
+	void startsAServerWhereNoneAnswersThatTheNextInstanceFindsAndTheLastOneStops() throws IOException {
 		int port = freePort();
 		assertThat(EmbeddedRedis.answers("localhost", port)).isFalse();
-		Server server = EmbeddedRedis.startUnlessAnswering("localhost", port);
-		assertThat(server).isNotNull();
+		OptionalLong pid = EmbeddedRedis.startUnlessAnswering("localhost", port);
 		try {
+			assertThat(pid).isPresent();
 			assertThat(EmbeddedRedis.answers("localhost", port)).isTrue();
-			assertThat(EmbeddedRedis.startUnlessAnswering("localhost", port)).isNull();
+			assertThat(EmbeddedRedis.startUnlessAnswering("localhost", port)).isEmpty();
+			// Another instance still connected keeps the server up.
+			try (Socket otherInstance = new Socket(InetAddress.getLoopbackAddress(), port)) {
+				otherInstance.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+				assertThat(otherInstance.getInputStream().read()).isEqualTo('+');
+				assertThat(EmbeddedRedis.stopIfUnused(port)).isFalse();
+				assertThat(EmbeddedRedis.answers("localhost", port)).isTrue();
+			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> EmbeddedRedis.stopIfUnused(port));
+			assertThat(ProcessHandle.of(pid.getAsLong())).isEmpty();
+			assertThat(EmbeddedRedis.directory(port)).doesNotExist();
+			assertThat(EmbeddedRedis.answers("localhost", port)).isFalse();
 		}
 		finally {
-			server.stop();
+			// Whatever the assertions found, leave no server behind.
+			pid.ifPresent((value) -> ProcessHandle.of(value).ifPresent(ProcessHandle::destroyForcibly));
+			Files.deleteIfExists(EmbeddedRedis.lockFile(port));
 		}
-		assertThat(server.process().isAlive()).isFalse();
-		assertThat(server.directory()).doesNotExist();
-		assertThat(EmbeddedRedis.answers("localhost", port)).isFalse();
 	}
 
 	@Test
-	void usesARedisThatAnswers() {
+	void usesARedisThatAnswersAndNeverStopsIt() throws IOException {
 		try (RedisServer redis = RedisServer.start()) {
-			assertThat(EmbeddedRedis.startUnlessAnswering(redis.host(), redis.port())).isNull();
+			try {
+				assertThat(EmbeddedRedis.startUnlessAnswering(redis.host(), redis.port())).isEmpty();
+				assertThat(EmbeddedRedis.stopIfUnused(redis.port())).isFalse();
+				assertThat(EmbeddedRedis.answers(redis.host(), redis.port())).isTrue();
+			}
+			finally {
+				Files.deleteIfExists(EmbeddedRedis.lockFile(redis.port()));
+			}
 		}
 	}
 
