@@ -17,8 +17,15 @@
 
 package io.github.leaderelection.samples.scheduledjobs;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.resource.Delay;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
@@ -36,6 +43,13 @@ public class ScheduledJobsApplication {
 		// Not the library's business, so it lives here: without a Redis, start one for the instances of this machine.
 		application.addListeners(new EmbeddedRedis());
 		application.run(args);
+	}
+
+	// Lettuce backs off up to 30 s between reconnection attempts; the election resumes only once it reconnects.
+	@Bean
+	ClientResourcesBuilderCustomizer fastReconnect() {
+		return (builder) -> builder.reconnectDelay(
+				Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS));
 	}
 
 }
