@@ -143,6 +143,18 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 				: Optional.empty();
 	}
 
+	/**
+	 * Time the current grant has left until the local deadline, unless a renewal extends it; for diagnostics and
+	 * for checks that must not outlast the lease. Does no I/O.
+	 * @return the time left, or empty while this instance follows
+	 */
+	public Optional<Duration> remainingLease() {
+		Grant grant = this.grant;
+		long now = System.nanoTime();
+		return (grant != null && grant.isValid(now)) ? Optional.of(Duration.ofNanos(grant.deadlineNanos() - now))
+				: Optional.empty();
+	}
+
 	@Override
 	public Optional<LeaderInfo> currentLeader() {
 		return this.store.currentLeader(this.role);

@@ -214,6 +214,17 @@ class LeaseLeaderElectorTests {
 	}
 
 	@Test
+	void remainingLeaseIsKnownToTheLeaderOnly() {
+		Contender first = this.contenders.start("orders", "first");
+		await().atMost(TIMEOUT).until(first.elector()::isLeader);
+		Contender second = this.contenders.start("orders", "second");
+		assertThat(first.elector().remainingLease()).hasValueSatisfying((remaining) -> assertThat(remaining)
+			.isPositive()
+			.isLessThan(Contenders.SHORT_LEASES.leaseDuration()));
+		assertThat(second.elector().remainingLease()).isEmpty();
+	}
+
+	@Test
 	void slowListenerDoesNotCostTheLease() {
 		Contender first = this.contenders.create("orders", "first");
 		CountDownLatch release = new CountDownLatch(1);

@@ -1,0 +1,286 @@
+/*
+ * Copyright 2026 the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+package io.github.leaderelection.faults;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything a fault-suite run recorded: what each instance wrote to its history file, read incrementally as the
+ * file grows, and what the suite did to the instances and to Redis. All times are {@link System#nanoTime()}.
+ */
+final class Timeline {
+
+	private final Map<String, Reader> readers = new LinkedHashMap<>();
+
+	private final List<Exec> executions = new ArrayList<>();
+
+	private final List<Grant> grants = new ArrayList<>();
+
+	private final List<Revoke> revokes = new ArrayList<>();
+
+	private final List<SlowDone> slowDone = new ArrayList<>();
+
+	private final List<Life> lives = new ArrayList<>();
+
+	private final List<Fault> faults = new ArrayList<>();
+
+	private final Map<String, Long> ready = new LinkedHashMap<>();
+
+	/**
+	 * Starts reading an instance's history file.
+	 */
+	synchronized void follow(String instance, Path history) {
+		this.readers.put(instance, new Reader(instance, history));
+	}
+
+	/**
+	 * Reads what the instances wrote since the last call.
+	 */
+	synchronized void poll() {
+		this.readers.values().forEach(Reader::poll);
+	}
+
+	synchronized void life(String instance, Life.Kind kind, long nanos) {
+		this.lives.add(new Life(instance, kind, nanos));
+	}
+
+	synchronized Fault fault(Fault.Kind kind, String target, long injectedNanos) {
+		Fault fault = new Fault(this.faults.size() + 1, kind, target, injectedNanos, injectedNanos);
+		this.faults.add(fault);
+		return fault;
+	}
+
+	synchronized void healed(Fault fault, long healedNanos) {
+		this.faults.set(fault.number() - 1,
+				new Fault(fault.number(), fault.kind(), fault.target(), fault.injectedNanos(), healedNanos));
+	}
+
+	/**
+	 * The instance whose last record is a grant, with that grant; empty when none is.
+	 */
+	synchronized Optional<Grant> leader() {
+		Grant latest = null;
+		for (String instance : this.readers.keySet()) {
+			Grant grant = lastGrant(instance).orElse(null);
+			if (grant != null && !revoked(grant) && (latest == null || grant.nanos() > latest.nanos())) {
+				latest = grant;
+			}
+		}
+		return Optional.ofNullable(latest);
+	}
+
+	synchronized Optional<Grant> grantAfter(long nanos, String exceptInstance) {
+		return this.grants.stream()
+			.filter((grant) -> grant.nanos() > nanos && !grant.instance().equals(exceptInstance))
+			.findFirst();
+	}
+
+	synchronized boolean hasRevoke(String instance, long token) {
+		return this.revokes.stream().anyMatch((revoke) -> revoke.instance().equals(instance) && revoke.token() == token);
+	}
+
+	synchronized boolean isReady(String instance) {
+		return this.ready.containsKey(instance);
+	}
+
+	synchronized boolean hasSlowDone(String instance, long token) {
+		return this.slowDone.stream().anyMatch((done) -> done.instance().equals(instance) && done.token() == token);
+	}
+
+	synchronized Snapshot snapshot() {
+		return new Snapshot(List.copyOf(this.executions), List.copyOf(this.grants), List.copyOf(this.revokes),
+				List.copyOf(this.slowDone), List.copyOf(this.lives), List.copyOf(this.faults));
+	}
+
+	private Optional<Grant> lastGrant(String instance) {
+		for (int i = this.grants.size() - 1; i >= 0; i--) {
+			if (this.grants.get(i).instance().equals(instance)) {
+				return Optional.of(this.grants.get(i));
+			}
+		}
+		return Optional.empty();
+	}
+
+	private boolean revoked(Grant grant) {
+		return hasRevoke(grant.instance(), grant.token()) || this.lives.stream()
+			.anyMatch((life) -> life.instance().equals(grant.instance()) && life.kind() == Life.Kind.KILLED);
+	}
+
+	private void add(String instance, String line) {
+		String[] words = line.split(" ");
+		switch (words[0]) {
+			case "EXEC" -> this.executions.add(new Exec(instance, Long.parseLong(words[1]), Long.parseLong(words[2]),
+					Long.parseLong(words[3]), Long.parseLong(words[4])));
+			case "GRANT" -> this.grants.add(new Grant(instance, Long.parseLong(words[1]), Long.parseLong(words[2])));
+			case "REVOKE" -> this.revokes.add(
+					new Revoke(instance, Long.parseLong(words[1]), Long.parseLong(words[2]), words[3]));
+			case "SLOW-DONE" ->
+				this.slowDone.add(new SlowDone(instance, Long.parseLong(words[1]), Long.parseLong(words[2])));
+			case "READY" -> this.ready.put(instance, Long.parseLong(words[1]));
+			default -> throw new IllegalStateException("Unknown record in the history of " + instance + ": " + line);
+		}
+	}
+
+	/**
+	 * Reads whole lines appended to one history file since the last poll.
+	 */
+	private final class Reader {
+
+		private final String instance;
+
+		private final Path path;
+
+		private long offset;
+
+		private final StringBuilder partial = new StringBuilder();
+
+		Reader(String instance, Path path) {
+			this.instance = instance;
+			this.path = path;
+		}
+
+		void poll() {
+			if (!Files.exists(this.path)) {
+				return;
+			}
+			try (FileChannel channel = FileChannel.open(this.path, StandardOpenOption.READ)) {
+				long size = channel.size();
+				if (size <= this.offset) {
+					return;
+				}
+				ByteBuffer buffer = ByteBuffer.allocate((int) (size - this.offset));
+				while (buffer.hasRemaining() && channel.read(buffer, this.offset + buffer.position()) >= 0) {
+					// Reads until the buffer is full.
+				}
+				this.offset += buffer.position();
+				this.partial.append(new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII));
+				int newline;
+				while ((newline = this.partial.indexOf("\n")) >= 0) {
+					String line = this.partial.substring(0, newline);
+					this.partial.delete(0, newline + 1);
+					if (!line.isBlank()) {
+						add(this.instance, line);
+					}
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		}
+
+	}
+
+	/**
+	 * One run of the leader-only job: its fencing token ({@code 0} when it ran without a lease), start, end, and the
+	 * local lease deadline as it started.
+	 */
+	record Exec(String instance, long token, long start, long end, long deadline) {
+
+	}
+
+	record Grant(String instance, long token, long nanos) {
+
+	}
+
+	record Revoke(String instance, long token, long nanos, String reason) {
+
+	}
+
+	/**
+	 * A slow grant listener returned.
+	 */
+	record SlowDone(String instance, long token, long nanos) {
+
+	}
+
+	/**
+	 * Something the suite did to an instance, or saw it do.
+	 */
+	record Life(String instance, Kind kind, long nanos) {
+
+		enum Kind {
+
+			STARTED, TERMINATED, KILLED, PAUSED, RESUMED, EXITED
+
+		}
+
+	}
+
+	/**
+	 * A fault the suite injected, and when it was over: for an instant fault (a signal to a process) both times are
+	 * the same.
+	 */
+	record Fault(int number, Kind kind, String target, long injectedNanos, long healedNanos) {
+
+		enum Kind {
+
+			SIGTERM_LEADER("SIGTERM of the leader"), SIGKILL_LEADER("kill -9 of the leader"),
+			SIGSTOP_LEADER("leader paused for 2 leases (SIGSTOP, SIGCONT)"),
+			PARTITION_DROP("leader cut off from Redis, connections reset"),
+			PARTITION_BLACKHOLE("leader cut off from Redis, packets lost"),
+			LATENCY("latency of a quarter lease each way between leader and Redis"),
+			REDIS_RESTART("Redis restarted, data lost"), REDIS_PAUSE("Redis paused for 2 leases (SIGSTOP)"),
+			SLOW_LISTENER("grant listener blocks for 2 leases, then SIGTERM of the leader");
+
+			private final String description;
+
+			Kind(String description) {
+				this.description = description;
+			}
+
+			String description() {
+				return this.description;
+			}
+
+			/**
+			 * Whether the fault takes the lease from the instance it targets.
+			 */
+			boolean removesLeader() {
+				return this != LATENCY && this != REDIS_RESTART && this != REDIS_PAUSE;
+			}
+
+		}
+
+	}
+
+	/**
+	 * An immutable copy of everything recorded, for the checker.
+	 */
+	record Snapshot(List<Exec> executions, List<Grant> grants, List<Revoke> revokes, List<SlowDone> slowDone,
+			List<Life> lives, List<Fault> faults) {
+
+		Snapshot {
+			executions = Collections.unmodifiableList(executions);
+		}
+
+	}
+
+}
