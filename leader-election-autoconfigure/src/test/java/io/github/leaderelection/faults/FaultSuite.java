@@ -43,6 +43,8 @@ import io.github.leaderelection.test.RedisServer;
 import io.github.leaderelection.test.TcpProxy;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.FileSystemUtils;
+
 /**
  * Runs instances of {@link FaultApplication} in JVMs of their own, each connected to one Redis through a
  * {@link TcpProxy} of its own, injects every kind of fault once and then random ones for a while, and checks what the
@@ -78,6 +80,8 @@ final class FaultSuite {
 	}
 
 	Report run() throws IOException {
+		// Histories are appended to: those of an earlier run must go.
+		FileSystemUtils.deleteRecursively(this.directory);
 		Files.createDirectories(this.directory.resolve("histories"));
 		say("Seed %d (replay with -Dfaults.seed=%d); %s", this.settings.seed(), this.settings.seed(),
 				this.settings.describe());
@@ -196,6 +200,41 @@ final class FaultSuite {
 				awaitCondition(() -> this.timeline.hasSlowDone(next.instance(), next.token()),
 						next.instance() + "'s slow listener did not return");
 				this.instances.forEach((instance) -> instance.send("slow 0"));
+				replace(leader, redis);
+			}
+			case PAUSE_AND_REDIS_RESTART -> {
+				// The classic trap: the leader wakes up believing it leads, on a Redis that forgot its lease.
+				fault = this.timeline.fault(kind, leader.name(), System.nanoTime());
+				leader.pause();
+				redis.restart();
+				awaitNewLeader(fault);
+				hold(fault.injectedNanos() + 2 * lease);
+				leader.resume();
+				this.timeline.healed(fault, System.nanoTime());
+				long token = leader.token();
+				awaitCondition(() -> this.timeline.hasRevoke(leader.name(), token),
+						leader.name() + " did not revoke after it was continued");
+			}
+			case BLACKHOLE_AND_REDIS_RESTART -> {
+				fault = this.timeline.fault(kind, leader.name(), System.nanoTime());
+				leader.proxy().blackhole();
+				redis.restart();
+				awaitNewLeader(fault);
+				long token = leader.token();
+				awaitCondition(() -> this.timeline.hasRevoke(leader.name(), token),
+						leader.name() + " did not revoke while cut off");
+				hold(fault.injectedNanos() + 2 * lease);
+				leader.proxy().pass();
+				this.timeline.healed(fault, System.nanoTime());
+			}
+			case KILL_AND_REDIS_PAUSE -> {
+				fault = this.timeline.fault(kind, leader.name(), System.nanoTime());
+				leader.kill();
+				redis.pause();
+				hold(fault.injectedNanos() + 2 * lease);
+				redis.resume();
+				this.timeline.healed(fault, System.nanoTime());
+				awaitNewLeader(fault);
 				replace(leader, redis);
 			}
 			default -> throw new IllegalStateException("Unknown fault " + kind);
@@ -526,7 +565,7 @@ final class FaultSuite {
 					.toList();
 				md.append("| ").append(entry.getKey().description()).append(" | ").append(entry.getValue());
 				md.append(" | ")
-					.append(afters.isEmpty() ? "none needed: the leader kept its lease"
+					.append(afters.isEmpty() ? "no handover to another instance"
 							: "%d ms, %d ms".formatted(afters.get((afters.size() - 1) / 2), afters.get(afters.size() - 1)))
 					.append(" |\n");
 			}

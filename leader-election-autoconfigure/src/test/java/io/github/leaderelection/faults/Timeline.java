@@ -248,7 +248,10 @@ final class Timeline {
 			PARTITION_BLACKHOLE("leader cut off from Redis, packets lost"),
 			LATENCY("latency of a quarter lease each way between leader and Redis"),
 			REDIS_RESTART("Redis restarted, data lost"), REDIS_PAUSE("Redis paused for 2 leases (SIGSTOP)"),
-			SLOW_LISTENER("grant listener blocks for 2 leases, then SIGTERM of the leader");
+			SLOW_LISTENER("grant listener blocks for 2 leases, then SIGTERM of the leader"),
+			PAUSE_AND_REDIS_RESTART("leader paused for 2 leases while Redis restarts and loses its data"),
+			BLACKHOLE_AND_REDIS_RESTART("leader cut off (packets lost) while Redis restarts and loses its data"),
+			KILL_AND_REDIS_PAUSE("kill -9 of the leader while Redis is paused for 2 leases");
 
 			private final String description;
 
