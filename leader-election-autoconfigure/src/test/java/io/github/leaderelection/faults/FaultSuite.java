@@ -149,9 +149,7 @@ final class FaultSuite {
 				hold(fault.injectedNanos() + 2 * lease);
 				leader.resume();
 				this.timeline.healed(fault, System.nanoTime());
-				long token = leader.token();
-				awaitCondition(() -> this.timeline.hasRevoke(leader.name(), token),
-						leader.name() + " did not revoke after it was continued");
+				awaitRevoked(leader, "after it was continued");
 			}
 			case PARTITION_DROP, PARTITION_BLACKHOLE -> {
 				fault = this.timeline.fault(kind, leader.name(), System.nanoTime());
@@ -162,9 +160,7 @@ final class FaultSuite {
 					leader.proxy().blackhole();
 				}
 				awaitNewLeader(fault);
-				long token = leader.token();
-				awaitCondition(() -> this.timeline.hasRevoke(leader.name(), token),
-						leader.name() + " did not revoke while cut off");
+				awaitRevoked(leader, "while cut off");
 				hold(fault.injectedNanos() + 2 * lease);
 				leader.proxy().pass();
 				this.timeline.healed(fault, System.nanoTime());
@@ -211,18 +207,14 @@ final class FaultSuite {
 				hold(fault.injectedNanos() + 2 * lease);
 				leader.resume();
 				this.timeline.healed(fault, System.nanoTime());
-				long token = leader.token();
-				awaitCondition(() -> this.timeline.hasRevoke(leader.name(), token),
-						leader.name() + " did not revoke after it was continued");
+				awaitRevoked(leader, "after it was continued");
 			}
 			case BLACKHOLE_AND_REDIS_RESTART -> {
 				fault = this.timeline.fault(kind, leader.name(), System.nanoTime());
 				leader.proxy().blackhole();
 				redis.restart();
 				awaitNewLeader(fault);
-				long token = leader.token();
-				awaitCondition(() -> this.timeline.hasRevoke(leader.name(), token),
-						leader.name() + " did not revoke while cut off");
+				awaitRevoked(leader, "while cut off");
 				hold(fault.injectedNanos() + 2 * lease);
 				leader.proxy().pass();
 				this.timeline.healed(fault, System.nanoTime());
@@ -324,6 +316,12 @@ final class FaultSuite {
 		say("fault %d: %s leads %d ms after it", fault.number(), grant.instance(),
 				TimeUnit.NANOSECONDS.toMillis(grant.nanos() - fault.injectedNanos()));
 		return grant;
+	}
+
+	private void awaitRevoked(Instance leader, String when) {
+		long token = leader.token();
+		awaitCondition(() -> this.timeline.hasRevoke(leader.name(), token),
+				leader.name() + " did not revoke " + when);
 	}
 
 	private void awaitCondition(BooleanSupplier condition, String failure) {
