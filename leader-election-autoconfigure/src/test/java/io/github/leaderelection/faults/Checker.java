@@ -22,9 +22,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.github.leaderelection.faults.Timeline.Exec;
 import io.github.leaderelection.faults.Timeline.Fault;
@@ -103,13 +105,14 @@ final class Checker {
 		}
 	}
 
+	// Returns the number of paused runs that the next leader's runs overlapped.
 	private long checkOverlaps(List<Exec> executions) {
-		long fenced = 0;
+		Set<Exec> fenced = new HashSet<>();
 		Exec longest = null;
 		for (Exec exec : executions) {
 			if (longest != null && exec.start() < longest.end() && exec.token() != longest.token()) {
 				if (pausedDuring(longest) && longest.token() < exec.token()) {
-					fenced++;
+					fenced.add(longest);
 				}
 				else {
 					problem("overlap", "%s (token %d, %s to %s) and %s (token %d, %s to %s) ran the job at the same time",
@@ -121,7 +124,7 @@ final class Checker {
 				longest = exec;
 			}
 		}
-		return fenced;
+		return fenced.size();
 	}
 
 	private void checkTokenOrder(List<Exec> executions) {
@@ -227,11 +230,13 @@ final class Checker {
 				problem("no-leader", "no leader within %d ms after fault %d (%s on %s) healed at %s",
 						Duration.ofNanos(bound).toMillis(), fault.number(), fault.kind(), fault.target(), at(healed));
 			}
-			// A handover belongs to the fault only when it came before the fault was over for a lease and a second.
+			// A handover belongs to the fault only when it came before the next fault, and at most a lease and a
+			// second after this one was over.
+			long until = Math.min(healed + bound, nextFaultNanos(fault));
 			Optional<Grant> next = this.snapshot.grants()
 				.stream()
 				.filter((grant) -> grant.nanos() > fault.injectedNanos() && !grant.instance().equals(fault.target())
-						&& grant.nanos() - healed <= bound)
+						&& grant.nanos() - until <= 0)
 				.findFirst();
 			outcomes.add(new FaultOutcome(fault, next.map(Grant::instance).orElse(null),
 					next.map((grant) -> Duration.ofNanos(grant.nanos() - fault.injectedNanos())).orElse(null)));
@@ -264,6 +269,15 @@ final class Checker {
 					}
 				});
 		}
+	}
+
+	private long nextFaultNanos(Fault fault) {
+		return this.snapshot.faults()
+			.stream()
+			.filter((other) -> other.number() == fault.number() + 1)
+			.mapToLong(Fault::injectedNanos)
+			.findFirst()
+			.orElse(Long.MAX_VALUE);
 	}
 
 	private boolean pausedDuring(Exec exec) {

@@ -86,6 +86,7 @@ class CheckerTests {
 		this.lives.add(new Life("a", Life.Kind.RESUMED, ms(2890)));
 		lead("b", 2, 1100, 5000);
 		run("b", 2, 1200, 1210);
+		run("b", 2, 1300, 1310);
 		Verdict verdict = check(5000);
 		assertThat(verdict.overlaps()).isZero();
 		assertThat(verdict.fencedOverlaps()).isOne();
@@ -130,6 +131,18 @@ class CheckerTests {
 		lead("a", 1, 100, 1000);
 		lead("b", 2, 3500, 6000);
 		assertThat(check(6000).problems()).isEmpty();
+	}
+
+	@Test
+	void handoverAfterTheNextFaultIsNotCountedForTheFaultBefore() {
+		lead("a", 1, 100, 6000);
+		this.faults.add(new Fault(1, Fault.Kind.LATENCY, "a", ms(1000), ms(3000)));
+		this.faults.add(new Fault(2, Fault.Kind.SIGTERM_LEADER, "a", ms(3500), ms(3500)));
+		lead("b", 2, 3550, 7000);
+		Verdict verdict = check(7000);
+		assertThat(verdict.outcomes().get(0).nextLeader()).isNull();
+		assertThat(verdict.outcomes().get(1).nextLeader()).isEqualTo("b");
+		assertThat(verdict.outcomes().get(1).after()).isEqualTo(Duration.ofMillis(50));
 	}
 
 	@Test

@@ -550,7 +550,7 @@ final class FaultSuite {
 				.append(" ms |\n");
 			md.append("| job runs checked | ").append(this.verdict.executions()).append(" |\n");
 			md.append("| overlapping runs with different tokens | ").append(this.verdict.overlaps()).append(" |\n");
-			md.append("| runs overlapped after their instance was paused mid-run (rejected by a fencing token check) | ")
+			md.append("| runs paused mid-way that the next leader's runs overlapped (a fencing token check rejects them) | ")
 				.append(this.verdict.fencedOverlaps())
 				.append(" |\n\n");
 			md.append("| fault | injected | new leader after (median, max) |\n| --- | --- | --- |\n");
