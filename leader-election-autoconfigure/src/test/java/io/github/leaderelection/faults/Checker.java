@@ -226,7 +226,13 @@ final class Checker {
 				.filter((interval) -> !(fault.kind().removesLeader() && interval.instance().equals(fault.target())
 						&& interval.start() < fault.injectedNanos()))
 				.anyMatch((interval) -> interval.end() > healed && interval.start() - healed <= bound);
-			if (!recovered) {
+			if (!recovered && this.endedNanos - healed < bound) {
+				// The suite must watch every recovery to its end: a run that stops early proves nothing.
+				problem("no-leader", "the run ended %d ms after fault %d (%s on %s) healed at %s, before a leader was"
+						+ " granted", Duration.ofNanos(this.endedNanos - healed).toMillis(), fault.number(),
+						fault.kind(), fault.target(), at(healed));
+			}
+			else if (!recovered) {
 				problem("no-leader", "no leader within %d ms after fault %d (%s on %s) healed at %s",
 						Duration.ofNanos(bound).toMillis(), fault.number(), fault.kind(), fault.target(), at(healed));
 			}

@@ -134,6 +134,14 @@ class CheckerTests {
 	}
 
 	@Test
+	void runThatEndsBeforeTheRecoveryFromItsLastFaultFails() {
+		lead("a", 1, 100, 1500);
+		this.faults.add(new Fault(1, Fault.Kind.LATENCY, "a", ms(1000), ms(5000)));
+		assertThat(check(5600).problems())
+			.anyMatch((problem) -> problem.contains("the run ended 600 ms after fault 1"));
+	}
+
+	@Test
 	void handoverAfterTheNextFaultIsNotCountedForTheFaultBefore() {
 		lead("a", 1, 100, 6000);
 		this.faults.add(new Fault(1, Fault.Kind.LATENCY, "a", ms(1000), ms(3000)));
