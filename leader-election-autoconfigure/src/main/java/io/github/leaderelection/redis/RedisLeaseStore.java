@@ -19,6 +19,7 @@ package io.github.leaderelection.redis;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import io.github.leaderelection.LeaderInfo;
 import io.github.leaderelection.store.Acquisition;
@@ -37,7 +39,11 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.NamedNode;
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisNode;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.util.Assert;
@@ -257,13 +263,32 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		ClassLoader classLoader = RedisLeaseStore.class.getClassLoader();
 		if (ClassUtils.isPresent("io.lettuce.core.RedisClient", classLoader)
 				&& connectionFactory instanceof org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory lettuce) {
-			return "Redis at " + lettuce.getHostName() + ":" + lettuce.getPort();
+			return describe(lettuce.getClusterConfiguration(), lettuce.getSentinelConfiguration(),
+					lettuce.getHostName(), lettuce.getPort());
 		}
 		if (ClassUtils.isPresent("redis.clients.jedis.Jedis", classLoader)
 				&& connectionFactory instanceof org.springframework.data.redis.connection.jedis.JedisConnectionFactory jedis) {
-			return "Redis at " + jedis.getHostName() + ":" + jedis.getPort();
+			return describe(jedis.getClusterConfiguration(), jedis.getSentinelConfiguration(), jedis.getHostName(),
+					jedis.getPort());
 		}
 		return "Redis (" + connectionFactory.getClass().getSimpleName() + ")";
+	}
+
+	private static String describe(@Nullable RedisClusterConfiguration cluster,
+			@Nullable RedisSentinelConfiguration sentinel, String host, int port) {
+		if (cluster != null) {
+			return "Redis Cluster at " + addresses(cluster.getClusterNodes());
+		}
+		if (sentinel != null) {
+			NamedNode master = sentinel.getMaster();
+			return "Redis master '%s' through the sentinels at %s".formatted((master != null) ? master.getName() : "?",
+					addresses(sentinel.getSentinels()));
+		}
+		return "Redis at " + host + ":" + port;
+	}
+
+	private static String addresses(Collection<RedisNode> nodes) {
+		return nodes.stream().map((node) -> node.getHost() + ":" + node.getPort()).collect(Collectors.joining(", "));
 	}
 
 	/**

@@ -19,6 +19,7 @@ package io.github.leaderelection.redis;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -41,6 +42,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
+import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.util.StringUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -131,6 +136,26 @@ class RedisLeaseStoreTests extends LeaseStoreContractTests {
 	@Test
 	void toStringNamesHostAndPort() {
 		assertThat(this.stores.create()).hasToString(this.stores.target());
+	}
+
+	@Test
+	void describesASentinelSetUpByItsMasterAndSentinels() {
+		RedisSentinelConfiguration sentinel = new RedisSentinelConfiguration("orders-master",
+				new LinkedHashSet<>(List.of("10.0.0.1:26379", "10.0.0.2:26379")));
+		assertThat(RedisLeaseStore.describe(new LettuceConnectionFactory(sentinel)))
+			.isEqualTo("Redis master 'orders-master' through the sentinels at 10.0.0.1:26379, 10.0.0.2:26379");
+		assertThat(RedisLeaseStore.describe(new JedisConnectionFactory(sentinel)))
+			.isEqualTo("Redis master 'orders-master' through the sentinels at 10.0.0.1:26379, 10.0.0.2:26379");
+	}
+
+	@Test
+	void describesAClusterByItsNodes() {
+		RedisClusterConfiguration cluster = new RedisClusterConfiguration(List.of("10.0.0.1:7000", "10.0.0.2:7000"));
+		assertThat(RedisLeaseStore.describe(new LettuceConnectionFactory(cluster)))
+			.startsWith("Redis Cluster at ")
+			.contains("10.0.0.1:7000", "10.0.0.2:7000");
+		assertThat(RedisLeaseStore.describe(new JedisConnectionFactory(cluster))).startsWith("Redis Cluster at ")
+			.contains("10.0.0.1:7000", "10.0.0.2:7000");
 	}
 
 	@Test
