@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 
@@ -50,6 +51,13 @@ final class RedisLauncher {
 	static RedisBackend launch() {
 		Path binary = source().binary();
 		return (binary != null) ? RedisProcess.launch(binary) : RedisServerContainer.launch();
+	}
+
+	/**
+	 * The {@code redis-server} binary that servers run from; empty when they run in containers.
+	 */
+	static Optional<Path> binary() {
+		return Optional.ofNullable(source().binary());
 	}
 
 	private static synchronized Source source() {

@@ -25,6 +25,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,6 +53,8 @@ final class RedisProcess implements RedisBackend {
 
 	private static final int PORT_ATTEMPTS = 5;
 
+	private static final int CLUSTER_BUS_OFFSET = 10000;
+
 	private static final Set<RedisProcess> live = ConcurrentHashMap.newKeySet();
 
 	static {
@@ -60,6 +63,8 @@ final class RedisProcess implements RedisBackend {
 	}
 
 	private final Path binary;
+
+	private final boolean clusterNode;
 
 	private final Path directory;
 
@@ -75,8 +80,9 @@ final class RedisProcess implements RedisBackend {
 
 	private boolean closed;
 
-	private RedisProcess(Path binary, int port) {
+	private RedisProcess(Path binary, boolean clusterNode, int port) {
 		this.binary = binary;
+		this.clusterNode = clusterNode;
 		this.port = port;
 		try {
 			this.directory = Files.createTempDirectory("redis-test-" + port + "-");
@@ -91,8 +97,21 @@ final class RedisProcess implements RedisBackend {
 	 * Starts {@code binary} on a free port and returns once it answers {@code PING}.
 	 */
 	static RedisProcess launch(Path binary) {
+		return launch(binary, false);
+	}
+
+	/**
+	 * Starts {@code binary} as a Redis Cluster node that serves no slot yet, on a free port whose cluster bus port
+	 * (the port + 10000) is free too, and returns once it answers {@code PING}.
+	 */
+	static RedisProcess launchClusterNode(Path binary) {
+		return launch(binary, true);
+	}
+
+	private static RedisProcess launch(Path binary, boolean clusterNode) {
 		for (int attempt = 1;; attempt++) {
-			RedisProcess redis = new RedisProcess(binary, freePort());
+			RedisProcess redis = new RedisProcess(binary, clusterNode,
+					clusterNode ? freePortWithBusPort() : freePort());
 			try {
 				redis.start();
 				return redis;
@@ -124,6 +143,21 @@ final class RedisProcess implements RedisBackend {
 		}
 	}
 
+	private static int freePortWithBusPort() {
+		while (true) {
+			int port = freePort();
+			if (port + CLUSTER_BUS_OFFSET <= 65535) {
+				try (ServerSocket bus = new ServerSocket(port + CLUSTER_BUS_OFFSET, 1,
+						InetAddress.getLoopbackAddress())) {
+					return bus.getLocalPort() - CLUSTER_BUS_OFFSET;
+				}
+				catch (IOException ex) {
+					// The bus port is taken: try another port.
+				}
+			}
+		}
+	}
+
 	@Override
 	public String host() {
 		return HOST;
@@ -151,9 +185,15 @@ final class RedisProcess implements RedisBackend {
 		stop();
 		Process process;
 		try {
-			process = new ProcessBuilder(this.binary.toString(), "--port", Integer.toString(this.port), "--bind", HOST,
-					"--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", this.directory.toString())
-				.redirectErrorStream(true)
+			List<String> command = new ArrayList<>(List.of(this.binary.toString(), "--port",
+					Integer.toString(this.port), "--bind", HOST, "--save", "", "--appendonly", "no", "--daemonize", "no",
+					"--dir", this.directory.toString()));
+			if (this.clusterNode) {
+				// Redis reads and writes nodes.conf in --dir.
+				command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+						"--cluster-node-timeout", "5000"));
+			}
+			process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(Redirect.appendTo(this.log.toFile()))
 				.start();
 			process.getOutputStream().close();
