@@ -34,7 +34,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -46,8 +47,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Election through Spring Boot's auto-configured Lettuce client on a real three-master Redis Cluster, with one role
- * on each master: the scripts run where their keys live, and the release message of a master reaches the followers
+ * Election through Spring Boot's auto-configured Lettuce and Jedis clients on a real three-master Redis Cluster, with
+ * one role on each master: the scripts run where their keys live, and the release message of a master reaches the followers
  * subscribed anywhere in the cluster.
  */
 class RedisClusterElectionTests {
@@ -91,10 +92,11 @@ class RedisClusterElectionTests {
 		this.contexts.forEach(ConfigurableApplicationContext::close);
 	}
 
-	@Test
-	void electsOneLeaderPerRoleOnEveryMasterAndHandsOverOnShutdown() {
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "lettuce", "jedis" })
+	void electsOneLeaderPerRoleOnEveryMasterAndHandsOverOnShutdown(String client) {
 		for (int i = 0; i < 3; i++) {
-			this.contexts.add(start("instance-" + i));
+			this.contexts.add(start(client, "instance-" + i));
 		}
 		assertThat(this.contexts.get(0).getBean(RedisLeaseStore.class).toString()).startsWith("Redis Cluster at ")
 			.contains(cluster.nodes().split(","));
@@ -130,9 +132,10 @@ class RedisClusterElectionTests {
 		assertThat(next.fencingToken()).isGreaterThan(token);
 	}
 
-	private ConfigurableApplicationContext start(String instanceId) {
+	private ConfigurableApplicationContext start(String client, String instanceId) {
 		return new SpringApplicationBuilder(ClusterConfiguration.class).web(WebApplicationType.NONE)
-			.properties("spring.data.redis.cluster.nodes=" + cluster.nodes(), "leader.election.role=" + roles.get(0),
+			.properties("spring.data.redis.client-type=" + client, "spring.data.redis.cluster.nodes=" + cluster.nodes(),
+					"leader.election.role=" + roles.get(0),
 					"leader.election.instance-id=" + instanceId, "leader.election.lease-duration=" + LEASE.toMillis() + "ms",
 					"leader.election.renew-interval=500ms", "leader.election.retry-interval=200ms",
 					"spring.main.banner-mode=off")
