@@ -236,8 +236,8 @@ final class Checker {
 				problem("no-leader", "no leader within %d ms after fault %d (%s on %s) healed at %s",
 						Duration.ofNanos(bound).toMillis(), fault.number(), fault.kind(), fault.target(), at(healed));
 			}
-			// A handover belongs to the fault only when it came before the next fault, and at most a lease and a
-			// second after this one was over.
+			// A handover belongs to the fault only when it came before the next step's faults, and at most a lease
+			// and a second after this one was over.
 			long until = Math.min(healed + bound, nextFaultNanos(fault));
 			Optional<Grant> next = this.snapshot.grants()
 				.stream()
@@ -277,10 +277,11 @@ final class Checker {
 		}
 	}
 
+	// The faults of one step are injected together: the next fault is the first of the next step.
 	private long nextFaultNanos(Fault fault) {
 		return this.snapshot.faults()
 			.stream()
-			.filter((other) -> other.number() == fault.number() + 1)
+			.filter((other) -> other.step() > fault.step())
 			.mapToLong(Fault::injectedNanos)
 			.findFirst()
 			.orElse(Long.MAX_VALUE);

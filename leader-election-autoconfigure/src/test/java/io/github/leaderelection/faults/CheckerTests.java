@@ -122,7 +122,7 @@ class CheckerTests {
 	@Test
 	void faultWithoutALeaderWithinALeaseAndASecondFails() {
 		lead("a", 1, 100, 1000);
-		this.faults.add(new Fault(1, Fault.Kind.SIGKILL_LEADER, "a", ms(1000), ms(1000)));
+		this.faults.add(new Fault(1, 1, Fault.Kind.SIGKILL_LEADER, "a", ms(1000), ms(1000)));
 		this.lives.add(new Life("a", Life.Kind.KILLED, ms(1000)));
 		lead("b", 2, 4500, 6000);
 		assertThat(check(6000).problems()).anyMatch((problem) -> problem.contains("no leader within 3000 ms"));
@@ -136,7 +136,7 @@ class CheckerTests {
 	@Test
 	void runThatEndsBeforeTheRecoveryFromItsLastFaultFails() {
 		lead("a", 1, 100, 1500);
-		this.faults.add(new Fault(1, Fault.Kind.LATENCY, "a", ms(1000), ms(5000)));
+		this.faults.add(new Fault(1, 1, Fault.Kind.LATENCY, "a", ms(1000), ms(5000)));
 		assertThat(check(5600).problems())
 			.anyMatch((problem) -> problem.contains("the run ended 600 ms after fault 1"));
 	}
@@ -144,8 +144,8 @@ class CheckerTests {
 	@Test
 	void handoverAfterTheNextFaultIsNotCountedForTheFaultBefore() {
 		lead("a", 1, 100, 6000);
-		this.faults.add(new Fault(1, Fault.Kind.LATENCY, "a", ms(1000), ms(3000)));
-		this.faults.add(new Fault(2, Fault.Kind.SIGTERM_LEADER, "a", ms(3500), ms(3500)));
+		this.faults.add(new Fault(1, 1, Fault.Kind.LATENCY, "a", ms(1000), ms(3000)));
+		this.faults.add(new Fault(2, 2, Fault.Kind.SIGTERM_LEADER, "a", ms(3500), ms(3500)));
 		lead("b", 2, 3550, 7000);
 		Verdict verdict = check(7000);
 		assertThat(verdict.outcomes().get(0).nextLeader()).isNull();
@@ -154,9 +154,23 @@ class CheckerTests {
 	}
 
 	@Test
+	void faultsOfOneStepShareTheHandoverThatFollowsThem() {
+		lead("a", 1, 100, 5000);
+		this.faults.add(new Fault(1, 1, Fault.Kind.SIGSTOP_LEADER, "a", ms(1000), ms(5000)));
+		this.faults.add(new Fault(2, 1, Fault.Kind.REDIS_RESTART, "redis", ms(1400), ms(1400)));
+		this.lives.add(new Life("a", Life.Kind.PAUSED, ms(1000)));
+		this.lives.add(new Life("a", Life.Kind.RESUMED, ms(5000)));
+		lead("b", 2, 3500, 7000);
+		Verdict verdict = check(7000);
+		assertThat(verdict.problems()).isEmpty();
+		assertThat(verdict.outcomes()).extracting((outcome) -> outcome.after())
+			.containsExactly(Duration.ofMillis(2500), Duration.ofMillis(2100));
+	}
+
+	@Test
 	void slowListenerThatCostTheLeaseFails() {
 		lead("a", 1, 100, 1000);
-		this.faults.add(new Fault(1, Fault.Kind.SLOW_LISTENER, "a", ms(1000), ms(1000)));
+		this.faults.add(new Fault(1, 1, Fault.Kind.SLOW_LISTENER, "a", ms(1000), ms(1000)));
 		lead("b", 2, 1010, 2000);
 		this.slowDone.add(new SlowDone("b", 2, ms(5000)));
 		assertThat(check(6000).problems()).anyMatch((problem) -> problem.contains("while its grant listener was slow"));

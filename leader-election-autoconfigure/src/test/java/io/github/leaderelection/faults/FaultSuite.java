@@ -26,13 +26,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 import io.github.leaderelection.faults.Checker.FaultOutcome;
 import io.github.leaderelection.faults.Checker.Verdict;
@@ -56,6 +61,14 @@ final class FaultSuite {
 	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
 
 	private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(20);
+
+	private static final List<Fault.Kind> LEADER_PARTS = List.of(Fault.Kind.SIGTERM_LEADER, Fault.Kind.SIGKILL_LEADER,
+			Fault.Kind.SIGSTOP_LEADER, Fault.Kind.PARTITION_DROP, Fault.Kind.PARTITION_BLACKHOLE, Fault.Kind.LATENCY);
+
+	private static final List<Fault.Kind> REDIS_PARTS = List.of(Fault.Kind.REDIS_RESTART, Fault.Kind.REDIS_PAUSE);
+
+	private static final List<Fault.Kind> FOLLOWER_PARTS = List.of(Fault.Kind.FOLLOWER_PAUSE,
+			Fault.Kind.FOLLOWER_CUT_OFF);
 
 	private final Settings settings;
 
@@ -102,7 +115,7 @@ final class FaultSuite {
 				Random random = new Random(this.settings.seed());
 				long mixEnds = System.nanoTime() + this.settings.mix().toNanos();
 				while (System.nanoTime() - mixEnds < 0) {
-					inject(Fault.Kind.values()[random.nextInt(Fault.Kind.values().length)], redis);
+					injectMix(random, redis);
 				}
 				// Observe the recovery from the last fault too: the checker judges every fault by its recovery.
 				awaitLeader();
@@ -127,6 +140,7 @@ final class FaultSuite {
 
 	private void inject(Fault.Kind kind, RedisServer redis) {
 		Instance leader = awaitLeader();
+		this.timeline.step();
 		say("fault %d: %s (leader %s)", this.timeline.snapshot().faults().size() + 1, kind.description(),
 				leader.name());
 		long lease = this.settings.lease().toNanos();
@@ -231,9 +245,122 @@ final class FaultSuite {
 				awaitNewLeader(fault);
 				replace(leader, redis);
 			}
+			case FOLLOWER_PAUSE, FOLLOWER_CUT_OFF -> {
+				Instance follower = followers(leader).get(0);
+				fault = begin(kind, follower, redis);
+				hold(fault.injectedNanos() + 2 * lease);
+				heal(fault, follower, redis);
+			}
 			default -> throw new IllegalStateException("Unknown fault " + kind);
 		}
 		hold(System.nanoTime() + this.settings.settle().toNanos());
+	}
+
+	// A random mix: at most one fault of each group, at least one in all; the leader's at once, the others at random
+	// moments within the first lease; every fault that lasts is healed two leases after the start.
+	private void injectMix(Random random, RedisServer redis) {
+		Instance leader = awaitLeader();
+		List<Instance> followers = followers(leader);
+		Fault.Kind leaderPart = pick(random, LEADER_PARTS);
+		Fault.Kind redisPart = pick(random, REDIS_PARTS);
+		Fault.Kind followerPart = pick(random, FOLLOWER_PARTS);
+		if (leaderPart == null && redisPart == null && followerPart == null) {
+			leaderPart = LEADER_PARTS.get(random.nextInt(LEADER_PARTS.size()));
+		}
+		Instance follower = followers.get(random.nextInt(followers.size()));
+		long lease = this.settings.lease().toNanos();
+		long redisDelay = (long) (random.nextDouble() * lease);
+		long followerDelay = (long) (random.nextDouble() * lease);
+		this.timeline.step();
+		long start = System.nanoTime();
+		List<Part> parts = new ArrayList<>();
+		if (leaderPart != null) {
+			parts.add(new Part(leaderPart, leader, 0));
+		}
+		if (redisPart != null) {
+			parts.add(new Part(redisPart, null, redisDelay));
+		}
+		if (followerPart != null) {
+			parts.add(new Part(followerPart, follower, followerDelay));
+		}
+		parts.sort(Comparator.comparingLong(Part::delay));
+		int first = this.timeline.snapshot().faults().size() + 1;
+		say("%s: %s (leader %s)", (parts.size() == 1) ? "fault " + first
+				: "mix of faults %d to %d".formatted(first, first + parts.size() - 1),
+				String.join(", ", parts.stream().map((part) -> part.describe(leader)).toList()), leader.name());
+		List<Fault> faults = new ArrayList<>();
+		for (Part part : parts) {
+			hold(start + part.delay());
+			faults.add(begin(part.kind(), part.target(), redis));
+		}
+		hold(start + 2 * lease);
+		for (int i = 0; i < parts.size(); i++) {
+			heal(faults.get(i), parts.get(i).target(), redis);
+		}
+		if (leaderPart == Fault.Kind.SIGTERM_LEADER || leaderPart == Fault.Kind.SIGKILL_LEADER) {
+			replace(leader, redis);
+		}
+		else if (leaderPart != null && leaderPart.removesLeader()) {
+			awaitRevoked(leader, "after the mix of faults");
+		}
+		// The checker judges how soon a leader followed.
+		awaitLeader();
+		hold(System.nanoTime() + this.settings.settle().toNanos());
+	}
+
+	private List<Instance> followers(Instance leader) {
+		List<Instance> followers = this.instances.stream()
+			.filter((instance) -> instance != leader && instance.process().isAlive())
+			.toList();
+		if (followers.isEmpty()) {
+			throw new AbortedException("no follower besides " + leader.name());
+		}
+		return followers;
+	}
+
+	private static Fault.@Nullable Kind pick(Random random, List<Fault.Kind> kinds) {
+		int choice = random.nextInt(kinds.size() + 1);
+		return (choice < kinds.size()) ? kinds.get(choice) : null;
+	}
+
+	// Injects one fault on an instance, or on Redis when the target is null, and records it.
+	private Fault begin(Fault.Kind kind, @Nullable Instance target, RedisServer redis) {
+		Fault fault = this.timeline.fault(kind, (target != null) ? target.name() : "redis", System.nanoTime());
+		switch (kind) {
+			case SIGTERM_LEADER -> required(target).terminate();
+			case SIGKILL_LEADER -> required(target).kill();
+			case SIGSTOP_LEADER, FOLLOWER_PAUSE -> required(target).pause();
+			case PARTITION_DROP -> required(target).proxy().drop();
+			case PARTITION_BLACKHOLE, FOLLOWER_CUT_OFF -> required(target).proxy().blackhole();
+			case LATENCY -> required(target).proxy().latency(this.settings.lease().dividedBy(4));
+			case REDIS_RESTART -> {
+				redis.restart();
+				this.timeline.healed(fault, System.nanoTime());
+			}
+			case REDIS_PAUSE -> redis.pause();
+			default -> throw new IllegalStateException(kind + " is not a part of a mix");
+		}
+		return fault;
+	}
+
+	// Ends a fault that lasts; an instant one (a signal that ends a process, a restart) is over already.
+	private void heal(Fault fault, @Nullable Instance target, RedisServer redis) {
+		switch (fault.kind()) {
+			case SIGSTOP_LEADER, FOLLOWER_PAUSE -> required(target).resume();
+			case PARTITION_DROP, PARTITION_BLACKHOLE, LATENCY, FOLLOWER_CUT_OFF -> required(target).proxy().pass();
+			case REDIS_PAUSE -> redis.resume();
+			default -> {
+				return;
+			}
+		}
+		this.timeline.healed(fault, System.nanoTime());
+	}
+
+	private static Instance required(@Nullable Instance target) {
+		if (target == null) {
+			throw new IllegalStateException("A fault of an instance needs the instance");
+		}
+		return target;
 	}
 
 	private Instance launch(int slot, RedisServer redis) {
@@ -395,9 +522,21 @@ final class FaultSuite {
 		}
 
 		String describe() {
-			return "%d instances; lease %d ms, renew %d ms, retry %d ms, jitter %d ms; every fault once, then %d s of random faults"
+			return "%d instances; lease %d ms, renew %d ms, retry %d ms, jitter %d ms; every fault alone, then %d s of random mixes of faults"
 				.formatted(this.instances, this.lease.toMillis(), this.renew.toMillis(), this.retry.toMillis(),
 						this.jitter.toMillis(), this.mix.toSeconds());
+		}
+
+	}
+
+	/**
+	 * One fault of a random mix: what, on which instance ({@code null} for Redis), and how long after the mix began.
+	 */
+	private record Part(Fault.Kind kind, @Nullable Instance target, long delay) {
+
+		String describe(Instance leader) {
+			String on = (this.target == null || this.target == leader) ? "" : " (" + this.target.name() + ")";
+			return "%s%s at +%d ms".formatted(this.kind.label(), on, TimeUnit.NANOSECONDS.toMillis(this.delay));
 		}
 
 	}
@@ -555,19 +694,31 @@ final class FaultSuite {
 			md.append("| runs paused mid-way that the next leader's runs overlapped (a fencing token check rejects them) | ")
 				.append(this.verdict.fencedOverlaps())
 				.append(" |\n\n");
-			md.append("| fault | injected | new leader after (median, max) |\n| --- | --- | --- |\n");
-			for (Map.Entry<Fault.Kind, Integer> entry : this.verdict.faultsByKind().entrySet()) {
-				List<Long> afters = this.verdict.outcomes()
-					.stream()
-					.filter((outcome) -> outcome.fault().kind() == entry.getKey() && outcome.after() != null)
-					.map((outcome) -> outcome.after().toMillis())
-					.sorted()
-					.toList();
-				md.append("| ").append(entry.getKey().description()).append(" | ").append(entry.getValue());
-				md.append(" | ")
-					.append(afters.isEmpty() ? "no handover to another instance"
-							: "%d ms, %d ms".formatted(afters.get((afters.size() - 1) / 2), afters.get(afters.size() - 1)))
-					.append(" |\n");
+			// A step of one fault counts for its kind; a step of several is a mix, named by its parts.
+			Map<Integer, List<FaultOutcome>> steps = this.verdict.outcomes()
+				.stream()
+				.collect(Collectors.groupingBy((outcome) -> outcome.fault().step(), TreeMap::new, Collectors.toList()));
+			Map<String, List<FaultOutcome>> alone = new LinkedHashMap<>();
+			Map<String, List<FaultOutcome>> mixes = new TreeMap<>();
+			for (Fault.Kind kind : Fault.Kind.values()) {
+				alone.put(kind.description(), new ArrayList<>());
+			}
+			steps.values().forEach((step) -> {
+				if (step.size() == 1) {
+					alone.get(step.get(0).fault().kind().description()).add(step.get(0));
+				}
+				else {
+					String name = String.join(" + ", step.stream().map((outcome) -> outcome.fault().kind().label()).toList());
+					mixes.computeIfAbsent(name, (key) -> new ArrayList<>()).add(step.get(0));
+				}
+			});
+			alone.values().removeIf(List::isEmpty);
+			md.append("| fault alone | injected | new leader after (median, max) |\n| --- | --- | --- |\n");
+			alone.forEach((name, outcomes) -> md.append(row(name, outcomes)));
+			if (!mixes.isEmpty()) {
+				md.append("\n| random mix (in the order injected) | injected | new leader after the first fault (median, max) |\n");
+				md.append("| --- | --- | --- |\n");
+				mixes.forEach((name, outcomes) -> md.append(row(name, outcomes)));
 			}
 			md.append("\n");
 			if (this.verdict.problems().isEmpty()) {
@@ -578,6 +729,18 @@ final class FaultSuite {
 				this.verdict.problems().forEach((problem) -> md.append("- ").append(problem).append('\n'));
 			}
 			return md.toString();
+		}
+
+		private static String row(String name, List<FaultOutcome> outcomes) {
+			List<Long> afters = outcomes.stream()
+				.map(FaultOutcome::after)
+				.filter(Objects::nonNull)
+				.map(Duration::toMillis)
+				.sorted()
+				.toList();
+			return "| %s | %d | %s |\n".formatted(name, outcomes.size(), afters.isEmpty()
+					? "no handover to another instance"
+					: "%d ms, %d ms".formatted(afters.get((afters.size() - 1) / 2), afters.get(afters.size() - 1)));
 		}
 
 		String json() {
@@ -605,8 +768,9 @@ final class FaultSuite {
 			json.append("  \"faults\": [\n");
 			List<String> faults = new ArrayList<>();
 			for (FaultOutcome outcome : this.verdict.outcomes()) {
-				faults.add("    {\"number\": %d, \"kind\": %s, \"target\": %s, \"nextLeader\": %s, \"afterMillis\": %s}"
-					.formatted(outcome.fault().number(), quote(outcome.fault().kind().name()),
+				faults.add(("    {\"number\": %d, \"step\": %d, \"kind\": %s, \"target\": %s, \"nextLeader\": %s, "
+						+ "\"afterMillis\": %s}")
+					.formatted(outcome.fault().number(), outcome.fault().step(), quote(outcome.fault().kind().name()),
 							quote(outcome.fault().target()),
 							(outcome.nextLeader() != null) ? quote(outcome.nextLeader()) : "null",
 							(outcome.after() != null) ? Long.toString(outcome.after().toMillis()) : "null"));

@@ -30,8 +30,8 @@ import org.springframework.boot.convert.DurationStyle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the fault suite: three instances, every fault once, then random faults for {@code faults.mix} (20 s unless
- * set, for example {@code -Dfaults.mix=30m} for a soak), with the seed {@code faults.seed} (random unless set).
+ * Runs the fault suite: three instances, every fault alone, then random mixes of faults for {@code faults.mix} (20 s
+ * unless set, for example {@code -Dfaults.mix=30m} for a soak), with the seed {@code faults.seed} (random unless set).
  * Writes its summary to {@code target/fault-suite/}.
  */
 class FaultSuiteIT {

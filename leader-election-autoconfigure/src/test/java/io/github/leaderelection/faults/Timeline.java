@@ -52,6 +52,8 @@ final class Timeline {
 
 	private final List<Fault> faults = new ArrayList<>();
 
+	private int step;
+
 	private final Map<String, Long> ready = new LinkedHashMap<>();
 
 	/**
@@ -72,15 +74,22 @@ final class Timeline {
 		this.lives.add(new Life(instance, kind, nanos));
 	}
 
+	/**
+	 * Begins a step: the faults recorded until the next step are injected together.
+	 */
+	synchronized void step() {
+		this.step++;
+	}
+
 	synchronized Fault fault(Fault.Kind kind, String target, long injectedNanos) {
-		Fault fault = new Fault(this.faults.size() + 1, kind, target, injectedNanos, injectedNanos);
+		Fault fault = new Fault(this.faults.size() + 1, this.step, kind, target, injectedNanos, injectedNanos);
 		this.faults.add(fault);
 		return fault;
 	}
 
 	synchronized void healed(Fault fault, long healedNanos) {
-		this.faults.set(fault.number() - 1,
-				new Fault(fault.number(), fault.kind(), fault.target(), fault.injectedNanos(), healedNanos));
+		this.faults.set(fault.number() - 1, new Fault(fault.number(), fault.step(), fault.kind(), fault.target(),
+				fault.injectedNanos(), healedNanos));
 	}
 
 	/**
@@ -238,7 +247,7 @@ final class Timeline {
 	 * A fault the suite injected, and when it was over: for an instant fault (a signal to a process) both times are
 	 * the same.
 	 */
-	record Fault(int number, Kind kind, String target, long injectedNanos, long healedNanos) {
+	record Fault(int number, int step, Kind kind, String target, long injectedNanos, long healedNanos) {
 
 		enum Kind {
 
@@ -251,7 +260,9 @@ final class Timeline {
 			SLOW_LISTENER("grant listener blocks for 2 leases, then SIGTERM of the leader"),
 			PAUSE_AND_REDIS_RESTART("leader paused for 2 leases while Redis restarts and loses its data"),
 			BLACKHOLE_AND_REDIS_RESTART("leader cut off (packets lost) while Redis restarts and loses its data"),
-			KILL_AND_REDIS_PAUSE("kill -9 of the leader while Redis is paused for 2 leases");
+			KILL_AND_REDIS_PAUSE("kill -9 of the leader while Redis is paused for 2 leases"),
+			FOLLOWER_PAUSE("a follower paused for 2 leases (SIGSTOP, SIGCONT)"),
+			FOLLOWER_CUT_OFF("a follower cut off from Redis for 2 leases, packets lost");
 
 			private final String description;
 
@@ -264,10 +275,28 @@ final class Timeline {
 			}
 
 			/**
+			 * A short name, for the part of a random mix this kind plays.
+			 */
+			String label() {
+				return switch (this) {
+					case SIGSTOP_LEADER -> "leader paused";
+					case PARTITION_DROP -> "leader's connections reset";
+					case PARTITION_BLACKHOLE -> "leader's packets lost";
+					case LATENCY -> "leader's link slow";
+					case REDIS_RESTART -> "Redis restarted empty";
+					case REDIS_PAUSE -> "Redis paused";
+					case FOLLOWER_PAUSE -> "a follower paused";
+					case FOLLOWER_CUT_OFF -> "a follower's packets lost";
+					default -> this.description;
+				};
+			}
+
+			/**
 			 * Whether the fault takes the lease from the instance it targets.
 			 */
 			boolean removesLeader() {
-				return this != LATENCY && this != REDIS_RESTART && this != REDIS_PAUSE;
+				return this != LATENCY && this != REDIS_RESTART && this != REDIS_PAUSE && this != FOLLOWER_PAUSE
+						&& this != FOLLOWER_CUT_OFF;
 			}
 
 		}
