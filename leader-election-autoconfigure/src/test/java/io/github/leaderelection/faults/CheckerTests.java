@@ -168,6 +168,22 @@ class CheckerTests {
 	}
 
 	@Test
+	void recoveryIsAwaitedFromTheEndOfEveryFaultOfTheStep() {
+		lead("a", 1, 100, 1000);
+		this.faults.add(new Fault(1, 1, Fault.Kind.SIGKILL_LEADER, "a", ms(1000), ms(1000)));
+		this.faults.add(new Fault(2, 1, Fault.Kind.REDIS_PAUSE, "redis", ms(1500), ms(5000)));
+		this.lives.add(new Life("a", Life.Kind.KILLED, ms(1000)));
+		lead("b", 2, 5200, 9000);
+		assertThat(check(9000).problems()).isEmpty();
+		this.grants.clear();
+		this.revokes.clear();
+		lead("a", 1, 100, 1000);
+		lead("b", 2, 8500, 9000);
+		assertThat(check(9000).problems())
+			.anyMatch((problem) -> problem.contains("no leader within 3000 ms after fault 1 (SIGKILL_LEADER on a)"));
+	}
+
+	@Test
 	void slowListenerThatCostTheLeaseFails() {
 		lead("a", 1, 100, 1000);
 		this.faults.add(new Fault(1, 1, Fault.Kind.SLOW_LISTENER, "a", ms(1000), ms(1000)));

@@ -27,8 +27,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -261,9 +261,9 @@ final class FaultSuite {
 	private void injectMix(Random random, RedisServer redis) {
 		Instance leader = awaitLeader();
 		List<Instance> followers = followers(leader);
-		Fault.Kind leaderPart = pick(random, LEADER_PARTS);
-		Fault.Kind redisPart = pick(random, REDIS_PARTS);
-		Fault.Kind followerPart = pick(random, FOLLOWER_PARTS);
+		Fault.@Nullable Kind leaderPart = pick(random, LEADER_PARTS);
+		Fault.@Nullable Kind redisPart = pick(random, REDIS_PARTS);
+		Fault.@Nullable Kind followerPart = pick(random, FOLLOWER_PARTS);
 		if (leaderPart == null && redisPart == null && followerPart == null) {
 			leaderPart = LEADER_PARTS.get(random.nextInt(LEADER_PARTS.size()));
 		}

@@ -245,7 +245,7 @@ final class Timeline {
 
 	/**
 	 * A fault the suite injected, and when it was over: for an instant fault (a signal to a process) both times are
-	 * the same.
+	 * the same. Faults of one step were injected together, as a mix.
 	 */
 	record Fault(int number, int step, Kind kind, String target, long injectedNanos, long healedNanos) {
 
