@@ -147,59 +147,42 @@ final class FaultSuite {
 		Fault fault;
 		switch (kind) {
 			case SIGTERM_LEADER -> {
-				fault = this.timeline.fault(kind, leader.name(), System.nanoTime());
-				leader.terminate();
+				fault = begin(kind, leader, redis);
 				awaitNewLeader(fault);
 				replace(leader, redis);
 			}
 			case SIGKILL_LEADER -> {
-				fault = this.timeline.fault(kind, leader.name(), System.nanoTime());
-				leader.kill();
+				fault = begin(kind, leader, redis);
 				awaitNewLeader(fault);
 				replace(leader, redis);
 			}
 			case SIGSTOP_LEADER -> {
-				fault = this.timeline.fault(kind, leader.name(), System.nanoTime());
-				leader.pause();
+				fault = begin(kind, leader, redis);
 				awaitNewLeader(fault);
 				hold(fault.injectedNanos() + 2 * lease);
-				leader.resume();
-				this.timeline.healed(fault, System.nanoTime());
+				heal(fault, leader, redis);
 				awaitRevoked(leader, "after it was continued");
 			}
 			case PARTITION_DROP, PARTITION_BLACKHOLE -> {
-				fault = this.timeline.fault(kind, leader.name(), System.nanoTime());
-				if (kind == Fault.Kind.PARTITION_DROP) {
-					leader.proxy().drop();
-				}
-				else {
-					leader.proxy().blackhole();
-				}
+				fault = begin(kind, leader, redis);
 				awaitNewLeader(fault);
 				awaitRevoked(leader, "while cut off");
 				hold(fault.injectedNanos() + 2 * lease);
-				leader.proxy().pass();
-				this.timeline.healed(fault, System.nanoTime());
+				heal(fault, leader, redis);
 			}
 			case LATENCY -> {
-				fault = this.timeline.fault(kind, leader.name(), System.nanoTime());
-				leader.proxy().latency(this.settings.lease().dividedBy(4));
+				fault = begin(kind, leader, redis);
 				hold(fault.injectedNanos() + 2 * lease);
-				leader.proxy().pass();
-				this.timeline.healed(fault, System.nanoTime());
+				heal(fault, leader, redis);
 			}
 			case REDIS_RESTART -> {
-				fault = this.timeline.fault(kind, "redis", System.nanoTime());
-				redis.restart();
-				this.timeline.healed(fault, System.nanoTime());
+				fault = begin(kind, null, redis);
 				awaitNewLeader(fault);
 			}
 			case REDIS_PAUSE -> {
-				fault = this.timeline.fault(kind, "redis", System.nanoTime());
-				redis.pause();
+				fault = begin(kind, null, redis);
 				hold(fault.injectedNanos() + 2 * lease);
-				redis.resume();
-				this.timeline.healed(fault, System.nanoTime());
+				heal(fault, null, redis);
 				awaitNewLeader(fault);
 			}
 			case SLOW_LISTENER -> {
@@ -323,7 +306,7 @@ final class FaultSuite {
 		return (choice < kinds.size()) ? kinds.get(choice) : null;
 	}
 
-	// Injects one fault on an instance, or on Redis when the target is null, and records it.
+	// Injects one fault on an instance, or on Redis when the target is null, and records it; alone or in a mix.
 	private Fault begin(Fault.Kind kind, @Nullable Instance target, RedisServer redis) {
 		Fault fault = this.timeline.fault(kind, (target != null) ? target.name() : "redis", System.nanoTime());
 		switch (kind) {
@@ -338,7 +321,7 @@ final class FaultSuite {
 				this.timeline.healed(fault, System.nanoTime());
 			}
 			case REDIS_PAUSE -> redis.pause();
-			default -> throw new IllegalStateException(kind + " is not a part of a mix");
+			default -> throw new IllegalStateException(kind + " is injected step by step, not by begin()");
 		}
 		return fault;
 	}
