@@ -294,11 +294,30 @@ final class Checker {
 			.orElse(Long.MAX_VALUE);
 	}
 
+	// Whether the instance was stopped at some moment of the run. The suite records a pause once kill has sent
+	// SIGSTOP, but the process stops only when one of its threads has taken the signal and stopped the others, so a
+	// run may start just after the recorded pause: what counts is that the time from the pause to the next resume
+	// meets the run.
 	private boolean pausedDuring(Exec exec) {
-		return this.snapshot.lives()
+		List<Life> lives = this.snapshot.lives()
 			.stream()
-			.anyMatch((life) -> life.instance().equals(exec.instance()) && life.kind() == Life.Kind.PAUSED
-					&& life.nanos() > exec.start() && life.nanos() < exec.end());
+			.filter((life) -> life.instance().equals(exec.instance()))
+			.sorted(Comparator.comparingLong(Life::nanos))
+			.toList();
+		for (int i = 0; i < lives.size(); i++) {
+			if (lives.get(i).kind() == Life.Kind.PAUSED && lives.get(i).nanos() < exec.end()) {
+				long resumed = lives.subList(i + 1, lives.size())
+					.stream()
+					.filter((life) -> life.kind() == Life.Kind.RESUMED)
+					.mapToLong(Life::nanos)
+					.findFirst()
+					.orElse(Long.MAX_VALUE);
+				if (resumed > exec.start()) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	private Optional<Long> killedAfter(String instance, long nanos) {

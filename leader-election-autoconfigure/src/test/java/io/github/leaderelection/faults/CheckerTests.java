@@ -94,6 +94,31 @@ class CheckerTests {
 	}
 
 	@Test
+	void runStartedJustAfterThePauseWasSentIsAPausedRun() {
+		// SIGSTOP takes effect a moment after kill returns: the run began in that moment and froze.
+		lead("a", 1, 100, 3000);
+		this.lives.add(new Life("a", Life.Kind.PAUSED, ms(995)));
+		run("a", 1, 997, 2900);
+		this.lives.add(new Life("a", Life.Kind.RESUMED, ms(2890)));
+		lead("b", 2, 1100, 5000);
+		run("b", 2, 1200, 1210);
+		Verdict verdict = check(5000);
+		assertThat(verdict.overlaps()).isZero();
+		assertThat(verdict.fencedOverlaps()).isOne();
+	}
+
+	@Test
+	void runAfterTheResumeIsNoPausedRun() {
+		lead("a", 1, 100, 5000);
+		this.lives.add(new Life("a", Life.Kind.PAUSED, ms(500)));
+		this.lives.add(new Life("a", Life.Kind.RESUMED, ms(900)));
+		run("a", 1, 1000, 2900);
+		lead("b", 2, 1100, 5000);
+		run("b", 2, 1200, 1210);
+		assertThat(check(5000).overlaps()).isOne();
+	}
+
+	@Test
 	void lowerTokenAfterAHigherOneFails() {
 		lead("a", 1, 100, 5000);
 		lead("b", 2, 200, 300);
