@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
 import io.github.leaderelection.LeaderInfo;
 import io.github.leaderelection.store.Acquisition;
 import io.github.leaderelection.store.LeaseClaim;
+import io.github.leaderelection.store.LeaseHolder;
 import io.github.leaderelection.store.LeaseStore;
 import org.jspecify.annotations.Nullable;
 
@@ -144,13 +145,14 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 			return Acquisition.granted(value);
 		}
 		if (status == 2) {
-			return Acquisition.quarantined(Duration.ofMillis(value));
+			return Acquisition.quarantined(Duration.ofMillis(value), "");
 		}
 		return Acquisition.held(Duration.ofMillis(value));
 	}
 
 	@Override
-	public boolean renew(String role, String instanceId, Duration leaseDuration) {
+	public boolean renew(String role, LeaseHolder holder, Duration leaseDuration) {
+		String instanceId = holder.instanceId();
 		Keys keys = keys(role);
 		Long reply = call(() -> this.redis.execute(RENEW, List.of(keys.lock(), keys.info()), instanceId,
 				Long.toString(leaseDuration.toMillis())));
@@ -159,7 +161,8 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 	}
 
 	@Override
-	public boolean release(String role, String instanceId) {
+	public boolean release(String role, LeaseHolder holder) {
+		String instanceId = holder.instanceId();
 		Keys keys = keys(role);
 		Long reply = call(() -> this.redis.execute(RELEASE, List.of(keys.lock(), keys.info()), instanceId,
 				keys.released()));

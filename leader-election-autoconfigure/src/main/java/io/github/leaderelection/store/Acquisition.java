@@ -27,13 +27,16 @@ import org.springframework.util.Assert;
  * @param outcome whether the lease was granted, and if not, why
  * @param fencingToken the token of the grant; {@code 0} when not granted
  * @param retryAfter when a new claim may succeed; {@link Duration#ZERO} when granted
+ * @param reason for a quarantine or a misconfigured store, a sentence for operators that says why no instance is
+ * granted and what to do; empty otherwise
  * @since 0.1.0
  */
-public record Acquisition(Outcome outcome, long fencingToken, Duration retryAfter) {
+public record Acquisition(Outcome outcome, long fencingToken, Duration retryAfter, String reason) {
 
 	public Acquisition {
 		Assert.notNull(outcome, "'outcome' must not be null");
 		Assert.isTrue(retryAfter != null && !retryAfter.isNegative(), "'retryAfter' must not be negative");
+		Assert.notNull(reason, "'reason' must not be null");
 	}
 
 	/**
@@ -42,7 +45,7 @@ public record Acquisition(Outcome outcome, long fencingToken, Duration retryAfte
 	 * @return the acquisition
 	 */
 	public static Acquisition granted(long fencingToken) {
-		return new Acquisition(Outcome.GRANTED, fencingToken, Duration.ZERO);
+		return new Acquisition(Outcome.GRANTED, fencingToken, Duration.ZERO, "");
 	}
 
 	/**
@@ -51,16 +54,38 @@ public record Acquisition(Outcome outcome, long fencingToken, Duration retryAfte
 	 * @return the acquisition
 	 */
 	public static Acquisition held(Duration remaining) {
-		return new Acquisition(Outcome.HELD, 0, remaining);
+		return new Acquisition(Outcome.HELD, 0, remaining, "");
 	}
 
 	/**
-	 * A refusal because the store lost its data recently and a leader that does not know yet may still act.
-	 * @param remaining the time until claims are accepted again
+	 * A refusal because another process that uses the caller's instance id holds the lease.
+	 * @param remaining the time that process's lease has left
 	 * @return the acquisition
 	 */
-	public static Acquisition quarantined(Duration remaining) {
-		return new Acquisition(Outcome.QUARANTINED, 0, remaining);
+	public static Acquisition duplicate(Duration remaining) {
+		return new Acquisition(Outcome.DUPLICATE, 0, remaining, "");
+	}
+
+	/**
+	 * A refusal because the store may have lost or rolled back the role's data, and a leader that does not know yet
+	 * may still act.
+	 * @param remaining the time until claims are accepted again
+	 * @param reason why, for operators
+	 * @return the acquisition
+	 */
+	public static Acquisition quarantined(Duration remaining, String reason) {
+		return new Acquisition(Outcome.QUARANTINED, 0, remaining, reason);
+	}
+
+	/**
+	 * A refusal because the store is configured in a way that could lose a lease silently, such as an eviction
+	 * policy that may evict any key.
+	 * @param retryAfter when to ask again
+	 * @param reason what is wrong and how to fix it
+	 * @return the acquisition
+	 */
+	public static Acquisition misconfigured(Duration retryAfter, String reason) {
+		return new Acquisition(Outcome.MISCONFIGURED, 0, retryAfter, reason);
 	}
 
 	/**
@@ -86,9 +111,20 @@ public record Acquisition(Outcome outcome, long fencingToken, Duration retryAfte
 		HELD,
 
 		/**
-		 * The store lost its data less than one lease ago; no instance is granted the lease until then.
+		 * Another process with the same instance id holds the lease: instance ids are not unique.
 		 */
-		QUARANTINED
+		DUPLICATE,
+
+		/**
+		 * The store may have lost or rolled back the role's data, or is new; no instance is granted the lease until
+		 * any former leader's deadline has passed.
+		 */
+		QUARANTINED,
+
+		/**
+		 * The store's configuration could lose leases silently; no instance is granted the lease until it is fixed.
+		 */
+		MISCONFIGURED
 
 	}
 

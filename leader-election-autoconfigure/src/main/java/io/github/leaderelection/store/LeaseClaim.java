@@ -26,21 +26,28 @@ import org.springframework.util.Assert;
  * A request for the lease of a role.
  *
  * @param role the role
- * @param instanceId the instance that asks
+ * @param holder the instance that asks, with its nonce
  * @param hostname the host the instance runs on, shown to operators
  * @param startedAt when the instance's elector started, shown to operators
  * @param leaseDuration how long the lease lives unless renewed
  * @since 0.1.0
  */
-public record LeaseClaim(String role, String instanceId, String hostname, Instant startedAt, Duration leaseDuration) {
+public record LeaseClaim(String role, LeaseHolder holder, String hostname, Instant startedAt, Duration leaseDuration) {
 
 	public LeaseClaim {
 		Assert.hasText(role, "'role' must not be empty");
-		Assert.hasText(instanceId, "'instanceId' must not be empty");
+		Assert.notNull(holder, "'holder' must not be null");
 		Assert.notNull(hostname, "'hostname' must not be null");
 		Assert.notNull(startedAt, "'startedAt' must not be null");
 		Assert.isTrue(leaseDuration != null && !leaseDuration.isNegative() && !leaseDuration.isZero(),
 				"'leaseDuration' must be positive");
+	}
+
+	/**
+	 * The instance id of the holder.
+	 */
+	public String instanceId() {
+		return this.holder.instanceId();
 	}
 
 }

@@ -32,30 +32,34 @@ import io.github.leaderelection.LeaderInfo;
 public interface LeaseStore {
 
 	/**
-	 * Grants the lease of {@code claim.role()} to {@code claim.instanceId()} if no other instance holds it, with a
-	 * fencing token larger than any the role was granted before.
+	 * Grants the lease of {@code claim.role()} to {@code claim.holder()} if nobody else holds it, with a fencing
+	 * token larger than any the role was granted before. A lease held under the same instance id with another nonce
+	 * is somebody else's ({@link Acquisition.Outcome#DUPLICATE}). After any sign that the store lost or rolled back
+	 * the role's data, nobody is granted the lease until every former holder's deadline has surely passed
+	 * ({@link Acquisition.Outcome#QUARANTINED}), and tokens go on above every token granted before.
 	 * @param claim who asks, and for how long
 	 * @return the grant, or when to ask again
 	 */
 	Acquisition acquire(LeaseClaim claim);
 
 	/**
-	 * Extends the lease by {@code leaseDuration} from now, only while {@code instanceId} still holds it; never
-	 * re-creates a lease that is gone.
+	 * Extends the lease by {@code leaseDuration} from now, only while {@code holder} still holds it and the store
+	 * shows no sign of having lost or rolled back the role's data; never re-creates a lease that is gone.
 	 * @param role the role
-	 * @param instanceId the instance that believes it holds the lease
+	 * @param holder the instance that believes it holds the lease
 	 * @param leaseDuration the new time to live
-	 * @return {@code true} when extended, {@code false} when the lease is gone or held by another instance
+	 * @return {@code true} when extended, {@code false} when the lease is gone, held by another holder, or may have
+	 * been lost
 	 */
-	boolean renew(String role, String instanceId, Duration leaseDuration);
+	boolean renew(String role, LeaseHolder holder, Duration leaseDuration);
 
 	/**
-	 * Deletes the lease only if {@code instanceId} holds it, and tells the role's release listeners.
+	 * Deletes the lease only if {@code holder} holds it, and tells the role's release listeners.
 	 * @param role the role
-	 * @param instanceId the instance that holds the lease
-	 * @return whether a lease of {@code instanceId} was deleted
+	 * @param holder the instance that holds the lease
+	 * @return whether a lease of {@code holder} was deleted
 	 */
-	boolean release(String role, String instanceId);
+	boolean release(String role, LeaseHolder holder);
 
 	/**
 	 * Reads who holds the lease of a role now.

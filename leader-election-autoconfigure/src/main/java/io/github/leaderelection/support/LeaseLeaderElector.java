@@ -36,6 +36,7 @@ import io.github.leaderelection.event.OnRevokedEvent;
 import io.github.leaderelection.event.RevokeReason;
 import io.github.leaderelection.store.Acquisition;
 import io.github.leaderelection.store.LeaseClaim;
+import io.github.leaderelection.store.LeaseHolder;
 import io.github.leaderelection.store.LeaseStore;
 import io.github.leaderelection.store.LeaseStore.Subscription;
 import org.jspecify.annotations.Nullable;
@@ -69,6 +70,8 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 	private final String role;
 
 	private final String instanceId;
+
+	private final LeaseHolder holder;
 
 	private final String hostname;
 
@@ -114,6 +117,7 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 		Assert.notNull(events, "'events' must not be null");
 		this.role = role;
 		this.instanceId = instanceId;
+		this.holder = LeaseHolder.withRandomNonce(instanceId);
 		this.hostname = hostname;
 		this.store = store;
 		this.settings = settings;
@@ -349,7 +353,7 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 		long sent = System.nanoTime();
 		Acquisition acquisition;
 		try {
-			acquisition = this.store.acquire(new LeaseClaim(this.role, this.instanceId, this.hostname,
+			acquisition = this.store.acquire(new LeaseClaim(this.role, this.holder, this.hostname,
 					this.startedAt, this.settings.leaseDuration()));
 		}
 		catch (RuntimeException ex) {
@@ -392,7 +396,7 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 		long sent = System.nanoTime();
 		boolean renewed;
 		try {
-			renewed = this.store.renew(this.role, this.instanceId, this.settings.leaseDuration());
+			renewed = this.store.renew(this.role, this.holder, this.settings.leaseDuration());
 		}
 		catch (RuntimeException ex) {
 			synchronized (this.monitor) {
@@ -433,7 +437,7 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 			this.releaseOwed = false;
 		}
 		try {
-			boolean released = this.store.release(this.role, this.instanceId);
+			boolean released = this.store.release(this.role, this.holder);
 			logger.debug(() -> "Released '%s' on %s: %s".formatted(this.role, why, released));
 		}
 		catch (RuntimeException ex) {

@@ -39,6 +39,7 @@ import io.github.leaderelection.event.RevokeReason;
 import io.github.leaderelection.redis.RedisLeaseStore;
 import io.github.leaderelection.store.Acquisition;
 import io.github.leaderelection.store.LeaseClaim;
+import io.github.leaderelection.store.LeaseHolder;
 import io.github.leaderelection.store.LeaseStore;
 import io.github.leaderelection.support.LeaseLeaderElector;
 import io.github.leaderelection.support.LeadershipEventPublisher;
@@ -605,12 +606,12 @@ class LeaderElectionAutoConfigurationTests {
 		}
 
 		@Override
-		public boolean renew(String role, String instanceId, Duration leaseDuration) {
+		public boolean renew(String role, LeaseHolder holder, Duration leaseDuration) {
 			return true;
 		}
 
 		@Override
-		public boolean release(String role, String instanceId) {
+		public boolean release(String role, LeaseHolder holder) {
 			return true;
 		}
 

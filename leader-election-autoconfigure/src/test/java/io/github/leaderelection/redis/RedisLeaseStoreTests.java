@@ -102,19 +102,19 @@ class RedisLeaseStoreTests extends LeaseStoreContractTests {
 		await().atMost(TIMEOUT).until(() -> RedisLeaseStores.subscribedPatterns(redis.server()) == 1);
 		// Listeners are also called once the subscription stands, in case releases were missed before it.
 		assertThat(globbed.acquire(claim("marker", "one", LEASE)).isGranted()).isTrue();
-		assertThat(globbed.release("marker", "one")).isTrue();
+		assertThat(globbed.release("marker", holder("one"))).isTrue();
 		await().atMost(TIMEOUT).until(() -> marker.get() > 0);
 		released.set(0);
 		marker.set(0);
 		assertThat(matching.acquire(claim("orders", "one", LEASE)).isGranted()).isTrue();
-		assertThat(matching.release("orders", "one")).isTrue();
+		assertThat(matching.release("orders", holder("one"))).isTrue();
 		assertThat(globbed.acquire(claim("marker", "one", LEASE)).isGranted()).isTrue();
-		assertThat(globbed.release("marker", "one")).isTrue();
+		assertThat(globbed.release("marker", holder("one"))).isTrue();
 		// Messages arrive in order: a call for the first release would have come before the marker's.
 		await().atMost(TIMEOUT).until(() -> marker.get() == 1);
 		assertThat(released).hasValue(0);
 		assertThat(globbed.acquire(claim("orders", "one", LEASE)).isGranted()).isTrue();
-		assertThat(globbed.release("orders", "one")).isTrue();
+		assertThat(globbed.release("orders", holder("one"))).isTrue();
 		await().atMost(TIMEOUT).until(() -> released.get() == 1);
 	}
 
@@ -176,7 +176,7 @@ class RedisLeaseStoreTests extends LeaseStoreContractTests {
 		assertThat(store.acquire(claim("orders", "one", LEASE)).isGranted()).isTrue();
 		stores.server().stop();
 		List<Callable<Object>> calls = List.of(() -> store.acquire(claim("orders", "one", LEASE)),
-				() -> store.renew("orders", "one", LEASE), () -> store.release("orders", "one"),
+				() -> store.renew("orders", holder("one"), LEASE), () -> store.release("orders", holder("one")),
 				() -> store.currentLeader("orders"));
 		// In parallel, since each call may wait out the client's command timeout.
 		ExecutorService executor = Executors.newFixedThreadPool(calls.size());
@@ -195,7 +195,7 @@ class RedisLeaseStoreTests extends LeaseStoreContractTests {
 		awaitReachable(store);
 		assertThat(StringUtils.countOccurrencesOf(output.getAll(), reachable)).isOne();
 		stores.server().stop();
-		assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> store.release("orders", "one"));
+		assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> store.release("orders", holder("one")));
 		assertThat(StringUtils.countOccurrencesOf(output.getAll(), unreachable)).isEqualTo(2);
 		stores.server().restart();
 		awaitReachable(store);
@@ -220,7 +220,7 @@ class RedisLeaseStoreTests extends LeaseStoreContractTests {
 			int before) {
 		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
 			if (holder.acquire(claim).isGranted()) {
-				holder.release(claim.role(), claim.instanceId());
+				holder.release(claim.role(), claim.holder());
 			}
 			return released.get() > before;
 		});
@@ -234,7 +234,7 @@ class RedisLeaseStoreTests extends LeaseStoreContractTests {
 	}
 
 	private static LeaseClaim claim(String role, String instanceId, Duration lease) {
-		return new LeaseClaim(role, instanceId, "localhost", Instant.now(), lease);
+		return new LeaseClaim(role, holder(instanceId), "localhost", Instant.now(), lease);
 	}
 
 }

@@ -110,7 +110,7 @@ public abstract class LeaseStoreContractTests {
 		assertThat(holder.acquire(claim("holder", LEASE)).isGranted()).isTrue();
 		long grantedAt = System.nanoTime();
 		awaitUntil(grantedAt + Duration.ofMillis(500).toNanos());
-		assertThat(holder.renew(this.role, "holder", LEASE)).isTrue();
+		assertThat(holder.renew(this.role, holder("holder"), LEASE)).isTrue();
 		// Without the renewal at most half the lease would be left.
 		assertThat(other.acquire(claim("other", LEASE)).retryAfter()).isGreaterThan(Duration.ofMillis(700));
 		// The original lease ended before this; the renewed one only half a second later.
@@ -124,8 +124,8 @@ public abstract class LeaseStoreContractTests {
 		LeaseStore holder = createStore();
 		LeaseStore other = createStore();
 		Acquisition granted = holder.acquire(claim("holder", LEASE));
-		assertThat(other.renew(this.role, "other", LEASE)).isFalse();
-		assertThat(holder.renew(this.role, "other", LEASE)).isFalse();
+		assertThat(other.renew(this.role, holder("other"), LEASE)).isFalse();
+		assertThat(holder.renew(this.role, holder("other"), LEASE)).isFalse();
 		assertThat(other.currentLeader(this.role)).map(LeaderInfo::fencingToken).contains(granted.fencingToken());
 		assertThat(other.acquire(claim("other", LEASE)).outcome()).isEqualTo(Outcome.HELD);
 	}
@@ -138,10 +138,10 @@ public abstract class LeaseStoreContractTests {
 		await().atMost(TIMEOUT)
 			.pollInterval(Duration.ofMillis(50))
 			.until(() -> other.currentLeader(this.role).isEmpty());
-		assertThat(holder.renew(this.role, "holder", LEASE)).isFalse();
+		assertThat(holder.renew(this.role, holder("holder"), LEASE)).isFalse();
 		assertThat(other.currentLeader(this.role)).isEmpty();
 		assertThat(other.acquire(claim("other", LEASE)).isGranted()).isTrue();
-		assertThat(holder.renew(this.role, "holder", LEASE)).isFalse();
+		assertThat(holder.renew(this.role, holder("holder"), LEASE)).isFalse();
 	}
 
 	@Test
@@ -149,10 +149,10 @@ public abstract class LeaseStoreContractTests {
 		LeaseStore holder = createStore();
 		LeaseStore other = createStore();
 		assertThat(holder.acquire(claim("holder", LEASE)).isGranted()).isTrue();
-		assertThat(other.release(this.role, "other")).isFalse();
-		assertThat(holder.release(this.role, "other")).isFalse();
+		assertThat(other.release(this.role, holder("other"))).isFalse();
+		assertThat(holder.release(this.role, holder("other"))).isFalse();
 		assertThat(other.currentLeader(this.role)).map(LeaderInfo::instanceId).contains("holder");
-		assertThat(holder.renew(this.role, "holder", LEASE)).isTrue();
+		assertThat(holder.renew(this.role, holder("holder"), LEASE)).isTrue();
 	}
 
 	@Test
@@ -160,10 +160,10 @@ public abstract class LeaseStoreContractTests {
 		LeaseStore holder = createStore();
 		LeaseStore other = createStore();
 		assertThat(holder.acquire(claim("holder", LEASE)).isGranted()).isTrue();
-		assertThat(holder.release(this.role, "holder")).isTrue();
+		assertThat(holder.release(this.role, holder("holder"))).isTrue();
 		assertThat(other.currentLeader(this.role)).isEmpty();
-		assertThat(holder.release(this.role, "holder")).isFalse();
-		assertThat(holder.renew(this.role, "holder", LEASE)).isFalse();
+		assertThat(holder.release(this.role, holder("holder"))).isFalse();
+		assertThat(holder.renew(this.role, holder("holder"), LEASE)).isFalse();
 		assertThat(other.acquire(claim("other", LEASE)).isGranted()).isTrue();
 	}
 
@@ -198,7 +198,7 @@ public abstract class LeaseStoreContractTests {
 		LeaseStore store = createStore();
 		assertThat(store.currentLeader(this.role)).isEmpty();
 		assertThat(store.acquire(claim("holder", LEASE)).isGranted()).isTrue();
-		assertThat(store.release(this.role, "holder")).isTrue();
+		assertThat(store.release(this.role, holder("holder"))).isTrue();
 		assertThat(store.currentLeader(this.role)).isEmpty();
 	}
 
@@ -208,7 +208,7 @@ public abstract class LeaseStoreContractTests {
 		LeaseStore other = createStore();
 		Acquisition granted = holder.acquire(claim("holder", LEASE));
 		awaitUntil(System.nanoTime() + Duration.ofMillis(100).toNanos());
-		assertThat(holder.renew(this.role, "holder", LEASE)).isTrue();
+		assertThat(holder.renew(this.role, holder("holder"), LEASE)).isTrue();
 		LeaderInfo leader = other.currentLeader(this.role).orElseThrow();
 		assertThat(leader.role()).isEqualTo(this.role);
 		assertThat(leader.instanceId()).isEqualTo("holder");
@@ -230,7 +230,7 @@ public abstract class LeaseStoreContractTests {
 			assertThat(granted.isGranted()).as("grant %d", i).isTrue();
 			assertThat(granted.fencingToken()).as("token of grant %d", i).isGreaterThan(previous);
 			previous = granted.fencingToken();
-			assertThat(store.release(this.role, instanceId)).isTrue();
+			assertThat(store.release(this.role, holder(instanceId))).isTrue();
 		}
 	}
 
@@ -240,7 +240,7 @@ public abstract class LeaseStoreContractTests {
 		LeaseStore first = createStore();
 		LeaseStore second = createStore();
 		long before = first.acquire(claim("first", lease)).fencingToken();
-		assertThat(first.release(this.role, "first")).isTrue();
+		assertThat(first.release(this.role, holder("first"))).isTrue();
 		Acquisition held = second.acquire(claim("second", lease));
 		assertThat(held.fencingToken()).isGreaterThan(before);
 		loseAllData();
@@ -268,16 +268,23 @@ public abstract class LeaseStoreContractTests {
 		assertThat(granted.get().fencingToken()).isGreaterThan(held.fencingToken());
 	}
 
+	/**
+	 * The holder of the given instance id, with a nonce that stays the same across calls, as one elector's would.
+	 */
+	protected static LeaseHolder holder(String instanceId) {
+		return new LeaseHolder(instanceId, "nonce-" + instanceId);
+	}
+
 	private LeaseClaim claim(String instanceId, Duration lease) {
-		return new LeaseClaim(this.role, instanceId, "host-" + instanceId, STARTED_AT, lease);
+		return new LeaseClaim(this.role, holder(instanceId), "host-" + instanceId, STARTED_AT, lease);
 	}
 
 	// Release delivery is best effort and may begin a moment after onRelease returns: release until one arrives.
 	private void releaseUntilHeard(LeaseStore holder, String role, AtomicInteger heard) {
-		LeaseClaim claim = new LeaseClaim(role, "holder", "host-holder", STARTED_AT, LEASE);
+		LeaseClaim claim = new LeaseClaim(role, holder("holder"), "host-holder", STARTED_AT, LEASE);
 		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
 			assertThat(holder.acquire(claim).isGranted()).isTrue();
-			assertThat(holder.release(role, "holder")).isTrue();
+			assertThat(holder.release(role, holder("holder"))).isTrue();
 			return heard.get() > 0;
 		});
 	}
