@@ -39,15 +39,30 @@ public interface LeaderElector {
 	String instanceId();
 
 	/**
-	 * Whether this instance holds the lease now; {@code false} once the local deadline has passed, even when no
-	 * reply from the store ever said so.
+	 * Whether this instance leads now and may start leader-only work; {@code false} once the local deadline has
+	 * passed, even when no reply from the store ever said so, and from the moment a graceful handover begins (the
+	 * lease is then kept only for work already running).
 	 */
 	boolean isLeader();
 
 	/**
-	 * This instance's current grant, with its fencing token; empty while it follows.
+	 * This instance's current grant, with its fencing token; empty while it follows, and from the moment a graceful
+	 * handover begins.
 	 */
 	Optional<Leadership> leadership();
+
+	/**
+	 * Admits one run of leader-only work if this instance leads now; {@code @LeaderOnly} calls go through here. A
+	 * graceful handover ({@link #yieldLeadership()}, or the application stopping) stops admitting at once, then keeps
+	 * the lease, renewing it, until every admitted run of the term has been closed and every {@code OnRevokedEvent}
+	 * listener has returned, for at most {@code leader.election.drain-timeout}; only then is the lease released.
+	 * Does no I/O.
+	 * @param description what runs, named in the warning logged when a handover stops waiting for it
+	 * @return the admitted run, to close when the work ends; empty when this instance does not lead
+	 */
+	default Optional<LeaderWork> admit(String description) {
+		return leadership().map(LeaderWork::untracked);
+	}
 
 	/**
 	 * Reads the store for the instance that leads the role now, whichever instance asks.
@@ -57,9 +72,9 @@ public interface LeaderElector {
 	Optional<LeaderInfo> currentLeader();
 
 	/**
-	 * Gives up leadership at once, if held, and sits out at least one election round so that another instance
-	 * takes over. {@link #isLeader()} is {@code false} when this method returns; the release reaches the store
-	 * asynchronously.
+	 * Gives up leadership, if held, and sits out at least one election round so that another instance takes over.
+	 * {@link #isLeader()} is {@code false} when this method returns; the lease is released in the background once the
+	 * work already admitted has finished (see {@link #admit(String)}).
 	 */
 	void yieldLeadership();
 

@@ -17,14 +17,18 @@
 
 package io.github.leaderelection;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import org.springframework.context.Lifecycle;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.log.LogAccessor;
 import org.springframework.util.Assert;
 
 /**
@@ -42,9 +46,15 @@ public final class LeaderElectors implements SmartLifecycle {
 	 */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
+	private static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(33);
+
+	private static final LogAccessor logger = new LogAccessor(LeaderElectors.class);
+
 	private final String defaultRole;
 
 	private final Function<String, LeaderElector> factory;
+
+	private final Duration stopTimeout;
 
 	private final Map<String, LeaderElector> electors = new ConcurrentHashMap<>();
 
@@ -61,10 +71,23 @@ public final class LeaderElectors implements SmartLifecycle {
 	 * stopped with the registry
 	 */
 	public LeaderElectors(String defaultRole, Function<String, LeaderElector> factory) {
+		this(defaultRole, factory, DEFAULT_STOP_TIMEOUT);
+	}
+
+	/**
+	 * Creates a registry.
+	 * @param defaultRole the role of {@code @LeaderOnly} methods that name none
+	 * @param factory creates the elector of a role; electors that implement {@link Lifecycle} are started and
+	 * stopped with the registry, those that implement {@link SmartLifecycle} all at once
+	 * @param stopTimeout how long {@link #stop()} waits for all electors together
+	 */
+	public LeaderElectors(String defaultRole, Function<String, LeaderElector> factory, Duration stopTimeout) {
 		Assert.hasText(defaultRole, "'defaultRole' must not be empty");
 		Assert.notNull(factory, "'factory' must not be null");
+		Assert.isTrue(stopTimeout != null && !stopTimeout.isNegative(), "'stopTimeout' must not be negative");
 		this.defaultRole = defaultRole;
 		this.factory = factory;
+		this.stopTimeout = stopTimeout;
 	}
 
 	/**
@@ -133,6 +156,10 @@ public final class LeaderElectors implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Stops every elector at once, each handing over as it stops, and returns when all have stopped or the stop
+	 * timeout has passed, whatever the number of roles.
+	 */
 	@Override
 	public void stop() {
 		synchronized (this.monitor) {
@@ -140,12 +167,33 @@ public final class LeaderElectors implements SmartLifecycle {
 				return;
 			}
 			this.running = false;
-			this.electors.values().forEach((elector) -> {
-				if (elector instanceof Lifecycle lifecycle) {
-					lifecycle.stop();
+			List<LeaderElector> electors = List.copyOf(this.electors.values());
+			CountDownLatch stopped = new CountDownLatch(electors.size());
+			for (LeaderElector elector : electors) {
+				if (elector instanceof SmartLifecycle lifecycle) {
+					lifecycle.stop(stopped::countDown);
 				}
-			});
+				else {
+					if (elector instanceof Lifecycle lifecycle) {
+						lifecycle.stop();
+					}
+					stopped.countDown();
+				}
+			}
+			awaitStopped(stopped);
 			this.onStop.forEach(Runnable::run);
+		}
+	}
+
+	private void awaitStopped(CountDownLatch stopped) {
+		try {
+			if (!stopped.await(this.stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				logger.warn(() -> "%d of %d electors did not stop within %s".formatted(stopped.getCount(),
+						this.electors.size(), this.stopTimeout.toMillis() + " ms"));
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -20,30 +20,44 @@ package io.github.leaderelection.annotation;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.leaderelection.LeaderElector;
 import io.github.leaderelection.LeaderElectors;
+import io.github.leaderelection.LeaderWork;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.MethodClassKey;
+import org.springframework.core.ReactiveAdapter;
+import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.util.ClassUtils;
 
 /**
- * Proceeds with a {@link LeaderOnly @LeaderOnly} call only on the leader of its role.
+ * Proceeds with a {@link LeaderOnly @LeaderOnly} call only on the leader of its role, as admitted work that a
+ * graceful handover waits for. A call that returns a {@link CompletionStage} stays admitted until the stage
+ * completes; a reactive publisher is admitted again when subscribed, and stays admitted until it terminates or is
+ * cancelled.
  */
 final class LeaderOnlyInterceptor implements MethodInterceptor {
 
 	private static final LogAccessor logger = new LogAccessor(LeaderOnlyInterceptor.class);
 
+	private static final boolean reactiveStreamsPresent = ClassUtils.isPresent("org.reactivestreams.Publisher",
+			LeaderOnlyInterceptor.class.getClassLoader());
+
 	private final ObjectProvider<LeaderElectors> electorsProvider;
 
-	private final Map<MethodClassKey, String> roles = new ConcurrentHashMap<>();
+	private final Map<MethodClassKey, Target> targets = new ConcurrentHashMap<>();
 
 	private volatile @Nullable LeaderElectors electors;
 
@@ -53,25 +67,62 @@ final class LeaderOnlyInterceptor implements MethodInterceptor {
 
 	@Override
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-		Method method = invocation.getMethod();
 		LeaderElectors electors = electors();
-		LeaderElector elector = electors.forRole(role(invocation, electors));
-		if (elector.isLeader()) {
-			return invocation.proceed();
+		Target target = target(invocation, electors);
+		LeaderElector elector = electors.forRole(target.role());
+		Optional<LeaderWork> admitted = elector.admit(target.description());
+		if (admitted.isEmpty()) {
+			logger.debug(() -> "Skipped %s: not the leader of '%s'".formatted(target.description(), elector.role()));
+			return skipped(target.method().getReturnType());
 		}
-		logger.debug(() -> "Skipped %s.%s: not the leader of '%s'".formatted(method.getDeclaringClass().getSimpleName(),
-				method.getName(), elector.role()));
-		return (method.getReturnType() == Optional.class) ? Optional.empty() : null;
+		LeaderWork work = admitted.get();
+		boolean handedOff = false;
+		try {
+			Object result = invocation.proceed();
+			if (result instanceof CompletionStage<?> stage) {
+				stage.whenComplete((value, ex) -> work.close());
+				handedOff = true;
+			}
+			else if (result != null && reactiveStreamsPresent) {
+				return ReactiveResults.admitOnSubscribe(result, elector, target);
+			}
+			return result;
+		}
+		finally {
+			if (!handedOff) {
+				work.close();
+			}
+		}
 	}
 
-	private String role(MethodInvocation invocation, LeaderElectors electors) {
+	/**
+	 * What a skipped call returns: nothing, in the form the return type has for it.
+	 */
+	static @Nullable Object skipped(Class<?> returnType) {
+		if (returnType == Optional.class) {
+			return Optional.empty();
+		}
+		if (returnType.isAssignableFrom(CompletableFuture.class)) {
+			// CompletionStage, CompletableFuture, Future: a completed value, not null that would fail the caller.
+			return (returnType == Object.class) ? null : CompletableFuture.completedFuture(null);
+		}
+		if (reactiveStreamsPresent) {
+			return ReactiveResults.empty(returnType);
+		}
+		return null;
+	}
+
+	private Target target(MethodInvocation invocation, LeaderElectors electors) {
 		// Keyed by the target class too: with interface-based proxies two beans share the interface method.
-		Object target = invocation.getThis();
-		Class<?> targetClass = ClassUtils.getUserClass(
-				(target != null) ? AopUtils.getTargetClass(target) : invocation.getMethod().getDeclaringClass());
-		return this.roles.computeIfAbsent(new MethodClassKey(invocation.getMethod(), targetClass), (key) -> {
-			LeaderOnly annotation = LeaderOnlyAdvisor.findAnnotation(invocation.getMethod(), targetClass);
-			return (annotation != null && !annotation.role().isEmpty()) ? annotation.role() : electors.defaultRole();
+		Object bean = invocation.getThis();
+		Method method = invocation.getMethod();
+		Class<?> targetClass = ClassUtils
+			.getUserClass((bean != null) ? AopUtils.getTargetClass(bean) : method.getDeclaringClass());
+		return this.targets.computeIfAbsent(new MethodClassKey(method, targetClass), (key) -> {
+			LeaderOnly annotation = LeaderOnlyAdvisor.findAnnotation(method, targetClass);
+			String role = (annotation != null && !annotation.role().isEmpty()) ? annotation.role()
+					: electors.defaultRole();
+			return new Target(role, targetClass.getSimpleName() + "." + method.getName() + "()", method);
 		});
 	}
 
@@ -82,6 +133,118 @@ final class LeaderOnlyInterceptor implements MethodInterceptor {
 			this.electors = electors;
 		}
 		return electors;
+	}
+
+	/**
+	 * A {@code @LeaderOnly} method: its role and how warnings name it.
+	 */
+	record Target(String role, String description, Method method) {
+
+	}
+
+	/**
+	 * Reactive return values, through Spring's {@link ReactiveAdapterRegistry} (Reactor, RxJava, Mutiny...). Loaded
+	 * only when Reactive Streams is on the class path.
+	 */
+	static final class ReactiveResults {
+
+		private ReactiveResults() {
+		}
+
+		static @Nullable Object empty(Class<?> returnType) {
+			ReactiveAdapter adapter = ReactiveAdapterRegistry.getSharedInstance().getAdapter(returnType);
+			if (adapter == null || !adapter.supportsEmpty()) {
+				return null;
+			}
+			return adapter.fromPublisher(ReactiveResults::complete);
+		}
+
+		static Object admitOnSubscribe(Object result, LeaderElector elector, Target target) {
+			ReactiveAdapter adapter = ReactiveAdapterRegistry.getSharedInstance().getAdapter(result.getClass());
+			if (adapter == null || !adapter.supportsEmpty()) {
+				return result;
+			}
+			Publisher<?> source = adapter.toPublisher(result);
+			Publisher<Object> admitted = (subscriber) -> {
+				Optional<LeaderWork> work = elector.admit(target.description());
+				if (work.isEmpty()) {
+					logger.debug(() -> "Skipped %s on subscription: not the leader of '%s'"
+						.formatted(target.description(), elector.role()));
+					complete(subscriber);
+					return;
+				}
+				source.subscribe(new AdmittedSubscriber(subscriber, work.get()));
+			};
+			return adapter.fromPublisher(admitted);
+		}
+
+		private static void complete(Subscriber<?> subscriber) {
+			subscriber.onSubscribe(new Subscription() {
+
+				@Override
+				public void request(long n) {
+				}
+
+				@Override
+				public void cancel() {
+				}
+
+			});
+			subscriber.onComplete();
+		}
+
+	}
+
+	/**
+	 * Passes every signal on and closes the admitted work when the subscription ends.
+	 */
+	private static final class AdmittedSubscriber implements Subscriber<Object> {
+
+		private final Subscriber<? super Object> delegate;
+
+		private final LeaderWork work;
+
+		@SuppressWarnings("unchecked")
+		AdmittedSubscriber(Subscriber<?> delegate, LeaderWork work) {
+			this.delegate = (Subscriber<? super Object>) delegate;
+			this.work = work;
+		}
+
+		@Override
+		public void onSubscribe(Subscription subscription) {
+			this.delegate.onSubscribe(new Subscription() {
+
+				@Override
+				public void request(long n) {
+					subscription.request(n);
+				}
+
+				@Override
+				public void cancel() {
+					AdmittedSubscriber.this.work.close();
+					subscription.cancel();
+				}
+
+			});
+		}
+
+		@Override
+		public void onNext(Object value) {
+			this.delegate.onNext(value);
+		}
+
+		@Override
+		public void onError(Throwable ex) {
+			this.work.close();
+			this.delegate.onError(ex);
+		}
+
+		@Override
+		public void onComplete() {
+			this.work.close();
+			this.delegate.onComplete();
+		}
+
 	}
 
 }

@@ -18,6 +18,7 @@
 package io.github.leaderelection.autoconfigure;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -83,10 +84,13 @@ public final class LeaderElectionAutoConfiguration {
 		}
 		else {
 			LeaseSettings settings = new LeaseSettings(properties.getLeaseDuration(), properties.getRenewInterval(),
-					properties.getRetryInterval(), properties.getElectionJitter(), properties.isReleaseOnShutdown());
+					properties.getRetryInterval(), properties.getElectionJitter(), properties.isReleaseOnShutdown(),
+					properties.getDrainTimeout());
 			factory = (name) -> new LeaseLeaderElector(name, instanceId, hostname, leaseStore, settings, events);
 		}
-		LeaderElectors electors = new LeaderElectors(role, factory);
+		// All roles stop at once: the drain, then the release, with a second to spare.
+		Duration stopTimeout = properties.getDrainTimeout().plusSeconds(3);
+		LeaderElectors electors = new LeaderElectors(role, factory, stopTimeout);
 		electors.onStop(events::close);
 		return electors;
 	}

@@ -84,6 +84,12 @@ public class LeaderElectionProperties {
 	 */
 	private boolean releaseOnShutdown = true;
 
+	/**
+	 * Time a graceful handover keeps the lease for @LeaderOnly calls still running and OnRevokedEvent listeners,
+	 * before it releases the lease anyway; 0 releases at once.
+	 */
+	private Duration drainTimeout = Duration.ofSeconds(30);
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -164,6 +170,14 @@ public class LeaderElectionProperties {
 		this.releaseOnShutdown = releaseOnShutdown;
 	}
 
+	public Duration getDrainTimeout() {
+		return this.drainTimeout;
+	}
+
+	public void setDrainTimeout(Duration drainTimeout) {
+		this.drainTimeout = drainTimeout;
+	}
+
 	/**
 	 * Checks the values together, before any bean uses them.
 	 * @throws InvalidConfigurationPropertyValueException naming the first property whose value is wrong
@@ -175,6 +189,10 @@ public class LeaderElectionProperties {
 		if (this.electionJitter == null || this.electionJitter.isNegative()) {
 			throw new InvalidConfigurationPropertyValueException("leader.election.election-jitter",
 					this.electionJitter, "Must not be negative, for example 200ms, or 0 for no jitter.");
+		}
+		if (this.drainTimeout == null || this.drainTimeout.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException("leader.election.drain-timeout", this.drainTimeout,
+					"Must not be negative, for example 30s, or 0 to release the lease without waiting for running work.");
 		}
 		Duration minimum = this.renewInterval.plus(this.retryInterval.multipliedBy(2));
 		if (this.leaseDuration.compareTo(minimum) <= 0) {

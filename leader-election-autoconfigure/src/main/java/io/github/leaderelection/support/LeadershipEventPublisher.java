@@ -17,8 +17,10 @@
 
 package io.github.leaderelection.support;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -55,8 +57,10 @@ public final class LeadershipEventPublisher implements AutoCloseable {
 	/**
 	 * Queues an event; returns at once.
 	 * @param event the event
+	 * @return completes once every listener has returned (or thrown), or when the event is dropped at close
 	 */
-	public void publish(LeadershipEvent event) {
+	public CompletableFuture<Void> publish(LeadershipEvent event) {
+		CompletableFuture<Void> delivered = new CompletableFuture<>();
 		synchronized (this.monitor) {
 			if (this.executor == null) {
 				this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
@@ -66,8 +70,21 @@ public final class LeadershipEventPublisher implements AutoCloseable {
 							return thread;
 						});
 			}
-			this.executor.execute(() -> deliver(event));
+			try {
+				this.executor.execute(() -> {
+					try {
+						deliver(event);
+					}
+					finally {
+						delivered.complete(null);
+					}
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				delivered.complete(null);
+			}
 		}
+		return delivered;
 	}
 
 	private void deliver(LeadershipEvent event) {

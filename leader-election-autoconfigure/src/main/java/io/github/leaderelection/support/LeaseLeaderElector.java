@@ -19,29 +19,34 @@ package io.github.leaderelection.support;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.leaderelection.LeaderElector;
 import io.github.leaderelection.LeaderInfo;
+import io.github.leaderelection.LeaderWork;
 import io.github.leaderelection.Leadership;
 import io.github.leaderelection.event.OnGrantedEvent;
 import io.github.leaderelection.event.OnRevokedEvent;
 import io.github.leaderelection.event.RevokeReason;
 import io.github.leaderelection.store.Acquisition;
+import io.github.leaderelection.store.Acquisition.Outcome;
 import io.github.leaderelection.store.LeaseClaim;
 import io.github.leaderelection.store.LeaseHolder;
 import io.github.leaderelection.store.LeaseStore;
 import io.github.leaderelection.store.LeaseStore.Subscription;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.context.Lifecycle;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.util.Assert;
 
@@ -49,19 +54,23 @@ import org.springframework.util.Assert;
  * A {@link LeaderElector} that holds a lease in a {@link LeaseStore}.
  * <p>
  * Followers make one claim per lease period: a refused claim says when the holder's lease ends, and the next claim
- * is made then, plus a little jitter, or at once when the store announces a release. A leader renews every
- * {@code renewInterval}; after a failed renewal it retries every {@code retryInterval} until its local deadline,
- * which is the monotonic time at which the last successful claim or renewal was <em>sent</em>, plus the lease
- * duration, less a safety margin. Past the deadline {@link #isLeader()} answers {@code false} without asking the
- * store, and the elector revokes itself.
+ * is made then, plus a little jitter, or a few milliseconds after the store announces a release. A leader renews
+ * every {@code renewInterval}; after a failed renewal it retries every {@code retryInterval} until its local
+ * deadline: the moment the last successful claim or renewal was <em>sent</em>, plus the lease duration, less a
+ * safety margin, on the monotonic clock and on the wall clock both. Past either deadline {@link #isLeader()} answers
+ * {@code false} without asking the store, and the elector revokes itself.
  * <p>
- * Store calls run one at a time on the {@code leader-election-<role>} thread; the deadline timer runs on
+ * A graceful handover (a yield, or {@link #stop()}) drains: it stops admitting leader-only work and publishes the
+ * revocation at once, keeps renewing the lease until every admitted run and every revocation listener has returned,
+ * or {@code drainTimeout} has passed, and only then releases the lease.
+ * <p>
+ * Store calls run one at a time on the {@code leader-election-<role>} thread; deadlines and drains are timed on
  * {@code leader-election-<role>-deadline}, so a hung store call cannot hold back a revocation. Events go to a
  * {@link LeadershipEventPublisher}.
  *
  * @since 0.1.0
  */
-public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
+public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 
 	private static final LogAccessor logger = new LogAccessor(LeaseLeaderElector.class);
 
@@ -81,13 +90,28 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 
 	private final LeadershipEventPublisher events;
 
+	private final ElectionClock clock;
+
 	private final Object monitor = new Object();
 
-	private volatile @Nullable Grant grant;
+	// The lease held in the store, renewed while set: while leading, and while draining after the term has ended.
+	private volatile @Nullable Grant lease;
+
+	// What callers see: the grant while this instance leads and admits work; cleared as a drain begins.
+	private volatile @Nullable Grant term;
+
+	private final Set<Work> inFlight = ConcurrentHashMap.newKeySet();
+
+	private volatile @Nullable Drain drain;
 
 	private volatile Instant startedAt = Instant.now();
 
 	private boolean running;
+
+	private boolean stopping;
+
+	// Incremented by every start: a store call that returns into a later start is ignored.
+	private long generation;
 
 	private @Nullable ScheduledThreadPoolExecutor io;
 
@@ -107,14 +131,23 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 
 	private long sitOutUntilNanos;
 
+	// The last refusal that was worth a log line: logged once until the outcome changes. Store thread only.
+	private @Nullable Outcome reportedRefusal;
+
 	public LeaseLeaderElector(String role, String instanceId, String hostname, LeaseStore store,
 			LeaseSettings settings, LeadershipEventPublisher events) {
+		this(role, instanceId, hostname, store, settings, events, ElectionClock.SYSTEM);
+	}
+
+	LeaseLeaderElector(String role, String instanceId, String hostname, LeaseStore store, LeaseSettings settings,
+			LeadershipEventPublisher events, ElectionClock clock) {
 		Assert.hasText(role, "'role' must not be empty");
 		Assert.hasText(instanceId, "'instanceId' must not be empty");
 		Assert.notNull(hostname, "'hostname' must not be null");
 		Assert.notNull(store, "'store' must not be null");
 		Assert.notNull(settings, "'settings' must not be null");
 		Assert.notNull(events, "'events' must not be null");
+		Assert.notNull(clock, "'clock' must not be null");
 		this.role = role;
 		this.instanceId = instanceId;
 		this.holder = LeaseHolder.withRandomNonce(instanceId);
@@ -122,6 +155,7 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 		this.store = store;
 		this.settings = settings;
 		this.events = events;
+		this.clock = clock;
 	}
 
 	@Override
@@ -136,27 +170,41 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 
 	@Override
 	public boolean isLeader() {
-		Grant grant = this.grant;
-		return grant != null && grant.isValid(System.nanoTime());
+		return validTerm() != null;
 	}
 
 	@Override
 	public Optional<Leadership> leadership() {
-		Grant grant = this.grant;
-		return (grant != null && grant.isValid(System.nanoTime())) ? Optional.of(grant.leadership())
-				: Optional.empty();
+		Grant term = validTerm();
+		return (term != null) ? Optional.of(term.leadership()) : Optional.empty();
+	}
+
+	@Override
+	public Optional<LeaderWork> admit(String description) {
+		Grant term = validTerm();
+		if (term == null) {
+			return Optional.empty();
+		}
+		Work work = new Work(term.leadership(), description);
+		this.inFlight.add(work);
+		// A drain clears the term before it looks at the runs in flight; this run is either seen by the drain or
+		// sees the drain here.
+		Grant now = this.term;
+		if (now == null || now.leadership() != term.leadership()) {
+			work.close();
+			return Optional.empty();
+		}
+		return Optional.of(work);
 	}
 
 	/**
-	 * Time the current grant has left until the local deadline, unless a renewal extends it; for diagnostics and
-	 * for checks that must not outlast the lease. Does no I/O.
+	 * Time the current grant has left until the earlier of its local deadlines, unless a renewal extends it; for
+	 * diagnostics and for checks that must not outlast the lease. Does no I/O.
 	 * @return the time left, or empty while this instance follows
 	 */
 	public Optional<Duration> remainingLease() {
-		Grant grant = this.grant;
-		long now = System.nanoTime();
-		return (grant != null && grant.isValid(now)) ? Optional.of(Duration.ofNanos(grant.deadlineNanos() - now))
-				: Optional.empty();
+		Grant term = validTerm();
+		return (term != null) ? Optional.of(Duration.ofNanos(term.remainingNanos(this.clock))) : Optional.empty();
 	}
 
 	@Override
@@ -167,16 +215,10 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 	@Override
 	public void yieldLeadership() {
 		synchronized (this.monitor) {
-			Grant grant = this.grant;
-			if (grant == null || !this.running) {
+			if (this.term == null || !this.running || this.stopping) {
 				return;
 			}
-			revoke(grant, RevokeReason.YIELDED);
-			this.releaseOwed = true;
-			this.sitOutUntilNanos = System.nanoTime() + this.settings.sitOut().toNanos();
-			if (!this.stepInFlight) {
-				scheduleStep(0);
-			}
+			beginDrain(RevokeReason.YIELDED);
 		}
 	}
 
@@ -202,55 +244,67 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 				return;
 			}
 			this.running = true;
+			this.stopping = false;
+			// A store call of the previous start may still be on its way: its reply is dropped by generation.
+			this.generation++;
+			this.stepInFlight = false;
+			this.wakeUp = false;
 			this.startedAt = Instant.now();
 			this.io = executor("leader-election-" + this.role);
 			this.timer = executor("leader-election-" + this.role + "-deadline");
 			this.subscription = this.store.onRelease(this.role, this::onReleased);
-			scheduleStep(jitter());
+			scheduleStep(jitter(this.settings.electionJitter()));
 		}
 		logger.info(() -> "Started election of '%s' as '%s' on %s".formatted(this.role, this.instanceId, this.store));
 	}
 
+	/**
+	 * Stops, handing over first: waits for leader-only work still running (at most the drain timeout), then
+	 * releases the lease (at most two seconds more).
+	 */
 	@Override
 	public void stop() {
-		ScheduledThreadPoolExecutor io;
-		ScheduledThreadPoolExecutor timer;
-		Subscription subscription;
-		boolean release;
+		CountDownLatch stopped = new CountDownLatch(1);
+		stop(stopped::countDown);
+		try {
+			if (!stopped.await(stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+				logger.warn(() -> "Election of '%s' did not stop within %s".formatted(this.role,
+						human(stopTimeout())));
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Stops without blocking the caller: drains, releases, and then runs {@code callback}, on one of the elector's
+	 * threads or on the caller's.
+	 * @param callback what to run once stopped
+	 */
+	@Override
+	public void stop(Runnable callback) {
+		Drain drain;
 		synchronized (this.monitor) {
-			if (!this.running) {
+			if (!this.running || this.stopping) {
+				callback.run();
 				return;
 			}
-			this.running = false;
-			cancel(this.nextStep);
-			cancel(this.expiry);
-			Grant grant = this.grant;
-			if (grant != null) {
-				revoke(grant, RevokeReason.SHUTDOWN);
+			this.stopping = true;
+			if (this.drain == null && this.term != null) {
+				beginDrain(RevokeReason.SHUTDOWN);
 			}
-			release = (grant != null && this.settings.releaseOnShutdown()) || this.releaseOwed;
-			this.releaseOwed = false;
-			io = this.io;
-			timer = this.timer;
-			subscription = this.subscription;
-			this.io = null;
-			this.timer = null;
-			this.subscription = null;
+			drain = this.drain;
 		}
-		if (subscription != null) {
-			subscription.close();
-		}
-		if (io != null) {
-			if (release) {
-				releaseBeforeShutdown(io);
-			}
-			io.shutdown();
-			awaitTermination(io);
-		}
-		if (timer != null) {
-			timer.shutdownNow();
-		}
-		logger.info(() -> "Stopped election of '%s' as '%s'".formatted(this.role, this.instanceId));
+		CompletableFuture<Void> drained = (drain != null) ? drain.done : CompletableFuture.completedFuture(null);
+		drained.whenComplete((result, ex) -> finishStop(callback));
+	}
+
+	/**
+	 * Longest time {@link #stop()} takes: the drain timeout and the release timeout, plus a second.
+	 */
+	public Duration stopTimeout() {
+		return this.settings.drainTimeout().plus(RELEASE_TIMEOUT).plusSeconds(1);
 	}
 
 	@Override
@@ -266,56 +320,111 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 				isLeader());
 	}
 
-	private void releaseBeforeShutdown(ScheduledThreadPoolExecutor io) {
-		// Runs on the store thread, after any call in flight, so it cannot overtake a renewal.
-		Future<?> release = io.submit(() -> release("shutdown"));
-		try {
-			release.get(RELEASE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+	private void finishStop(Runnable callback) {
+		ScheduledThreadPoolExecutor io;
+		ScheduledThreadPoolExecutor timer;
+		Subscription subscription;
+		boolean release;
+		synchronized (this.monitor) {
+			if (!this.running) {
+				callback.run();
+				return;
+			}
+			this.running = false;
+			cancel(this.nextStep);
+			cancel(this.expiry);
+			Grant lease = this.lease;
+			if (lease != null) {
+				// Left without a drain (none was needed, or the elector was stopped while a term began).
+				loseLease(lease, RevokeReason.SHUTDOWN);
+			}
+			release = this.releaseOwed || (lease != null && this.settings.releaseOnShutdown());
+			this.releaseOwed = false;
+			io = this.io;
+			timer = this.timer;
+			subscription = this.subscription;
+			this.io = null;
+			this.timer = null;
+			this.subscription = null;
 		}
-		catch (TimeoutException ex) {
-			logger.warn(() -> "Could not release '%s' within %s; the lease expires on its own".formatted(this.role,
-					RELEASE_TIMEOUT));
+		if (subscription != null) {
+			subscription.close();
 		}
-		catch (ExecutionException ex) {
-			logger.warn(ex.getCause(), () -> "Could not release '%s'; the lease expires on its own".formatted(this.role));
+		AtomicBoolean done = new AtomicBoolean();
+		Runnable finish = () -> {
+			if (done.compareAndSet(false, true)) {
+				if (io != null) {
+					io.shutdownNow();
+				}
+				if (timer != null) {
+					timer.shutdownNow();
+				}
+				logger.info(() -> "Stopped election of '%s' as '%s'".formatted(this.role, this.instanceId));
+				callback.run();
+			}
+		};
+		if (io == null || timer == null) {
+			finish.run();
+			return;
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		if (release) {
+			// On the store thread, after any call in flight, so that the release cannot overtake a renewal.
+			timer.schedule(() -> {
+				if (!done.get()) {
+					logger.warn(() -> "Could not release '%s' within %s; the lease expires on its own"
+						.formatted(this.role, human(RELEASE_TIMEOUT)));
+				}
+				finish.run();
+			}, RELEASE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+			io.execute(() -> {
+				release("shutdown");
+				finish.run();
+			});
+		}
+		else {
+			io.execute(finish);
 		}
 	}
 
 	private void onReleased() {
 		synchronized (this.monitor) {
-			if (!this.running || this.grant != null || System.nanoTime() - this.sitOutUntilNanos < 0) {
+			if (!this.running || this.stopping || this.lease != null
+					|| this.clock.nanoTime() - this.sitOutUntilNanos < 0) {
 				return;
 			}
-			logger.debug(() -> "Lease of '%s' released; claiming it at once".formatted(this.role));
+			logger.debug(() -> "Lease of '%s' released; claiming it".formatted(this.role));
 			if (this.stepInFlight) {
 				this.wakeUp = true;
 			}
 			else {
-				scheduleStep(0);
+				// A little jitter, so that the followers of many roles do not all claim at the same instant.
+				scheduleStep(jitter(this.settings.releaseJitter()));
 			}
 		}
 	}
 
 	/**
-	 * Runs one store call, chosen from the state: release what is owed, renew while leading, claim while following.
+	 * Runs one store call, chosen from the state: release what is owed, renew while holding the lease, claim while
+	 * following.
 	 */
 	private void step() {
-		Grant grant;
+		Grant lease;
 		Action action;
+		long generation;
 		synchronized (this.monitor) {
 			if (!this.running || this.stepInFlight) {
 				return;
 			}
-			long now = System.nanoTime();
-			grant = this.grant;
+			long now = this.clock.nanoTime();
+			lease = this.lease;
 			if (this.releaseOwed) {
 				action = Action.RELEASE;
 			}
-			else if (grant != null) {
+			else if (lease != null) {
 				action = Action.RENEW;
+			}
+			else if (this.stopping || this.drain != null) {
+				return;
 			}
 			else if (now - this.sitOutUntilNanos < 0) {
 				scheduleStep(this.sitOutUntilNanos - now);
@@ -326,13 +435,14 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 			}
 			this.stepInFlight = true;
 			this.wakeUp = false;
+			generation = this.generation;
 		}
 		long next = this.settings.retryInterval().toNanos();
 		try {
 			next = switch (action) {
 				case RELEASE -> release("yield");
-				case RENEW -> renew(grant);
-				case CLAIM -> claim();
+				case RENEW -> renew(lease, generation);
+				case CLAIM -> claim(generation);
 			};
 		}
 		catch (RuntimeException ex) {
@@ -340,42 +450,47 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 		}
 		finally {
 			synchronized (this.monitor) {
-				this.stepInFlight = false;
-				if (this.wakeUp || this.releaseOwed) {
-					next = 0;
+				if (this.generation == generation) {
+					this.stepInFlight = false;
+					if (this.wakeUp || this.releaseOwed) {
+						next = 0;
+					}
+					scheduleStep(next);
 				}
-				scheduleStep(next);
 			}
 		}
 	}
 
-	private long claim() {
-		long sent = System.nanoTime();
+	private long claim(long generation) {
+		long sentNanos = this.clock.nanoTime();
+		long sentMillis = this.clock.wallMillis();
 		Acquisition acquisition;
 		try {
-			acquisition = this.store.acquire(new LeaseClaim(this.role, this.holder, this.hostname,
-					this.startedAt, this.settings.leaseDuration()));
+			acquisition = this.store.acquire(new LeaseClaim(this.role, this.holder, this.hostname, this.startedAt,
+					this.settings.leaseDuration()));
 		}
 		catch (RuntimeException ex) {
 			logger.debug(() -> "Claim of '%s' failed: %s".formatted(this.role, ex.getMessage()));
 			return this.settings.retryInterval().toNanos();
 		}
-		boolean stopping;
+		boolean late;
 		synchronized (this.monitor) {
-			stopping = !this.running;
-			if (!stopping && acquisition.isGranted()) {
-				long deadline = deadlineFor(sent);
-				if (deadline - System.nanoTime() <= 0) {
+			late = !this.running || this.stopping || this.generation != generation;
+			if (!late && acquisition.isGranted()) {
+				Grant grant = new Grant(new Leadership(this.role, this.instanceId, acquisition.fencingToken(),
+						Instant.now()), deadlineNanos(sentNanos), deadlineMillis(sentMillis));
+				if (!grant.isValid(this.clock)) {
 					// The reply came later than the lease lasts (a first connection, a pause): the grant cannot be
 					// trusted. The lease is still ours in the store, so claiming again at once renews it.
 					logger.debug(() -> "Grant of '%s' arrived after its deadline; claiming again".formatted(this.role));
 					return 0;
 				}
-				grant(acquisition.fencingToken(), deadline);
+				this.reportedRefusal = null;
+				grant(grant);
 				return this.settings.renewInterval().toNanos();
 			}
 		}
-		if (stopping) {
+		if (late) {
 			if (acquisition.isGranted()) {
 				// Granted while stopping: nobody was told, so give it back at once.
 				release("shutdown");
@@ -383,50 +498,70 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 			return 0;
 		}
 		logger.debug(() -> "Claim of '%s' refused (%s), next claim in %s".formatted(this.role,
-				acquisition.outcome(), acquisition.retryAfter()));
-		if (acquisition.outcome() == Acquisition.Outcome.QUARANTINED) {
-			logger.info(() -> "The store lost the data of '%s' recently; no leader for %s, until any former leader's deadline has passed"
-				.formatted(this.role, acquisition.retryAfter()));
-		}
-		return acquisition.retryAfter().toNanos() + jitter();
+				acquisition.outcome(), human(acquisition.retryAfter())));
+		reportRefusal(acquisition);
+		return acquisition.retryAfter().toNanos() + jitter(this.settings.electionJitter());
 	}
 
-	private long renew(@Nullable Grant grant) {
-		Assert.state(grant != null, "No grant to renew");
-		long sent = System.nanoTime();
+	private void reportRefusal(Acquisition acquisition) {
+		Outcome outcome = acquisition.outcome();
+		if (outcome == this.reportedRefusal) {
+			return;
+		}
+		switch (outcome) {
+			case DUPLICATE -> logger.warn(() -> ("Another process with instance id '%s' holds the lease of '%s', so "
+					+ "this one follows: instance ids must be unique. Remove leader.election.instance-id to get a "
+					+ "generated one, or give each instance its own.").formatted(this.instanceId, this.role));
+			case QUARANTINED -> logger.info(() -> "No leader of '%s' for %s: %s".formatted(this.role,
+					human(acquisition.retryAfter()), reason(acquisition)));
+			case MISCONFIGURED -> logger.error(() -> "Cannot elect a leader of '%s': %s".formatted(this.role,
+					reason(acquisition)));
+			default -> {
+				// Another instance holding the lease is the normal state of a follower.
+			}
+		}
+		this.reportedRefusal = outcome;
+	}
+
+	private long renew(@Nullable Grant lease, long generation) {
+		Assert.state(lease != null, "No lease to renew");
+		long sentNanos = this.clock.nanoTime();
+		long sentMillis = this.clock.wallMillis();
 		boolean renewed;
 		try {
 			renewed = this.store.renew(this.role, this.holder, this.settings.leaseDuration());
 		}
 		catch (RuntimeException ex) {
 			synchronized (this.monitor) {
-				long remaining = grant.deadlineNanos() - System.nanoTime();
-				if (this.grant != grant || remaining <= 0) {
+				long remaining = lease.remainingNanos(this.clock);
+				if (this.lease != lease || remaining <= 0) {
 					return this.settings.retryInterval().toNanos();
 				}
-				logger.warn(() -> "Renewal of '%s' failed, retrying until the lease deadline in %d ms: %s"
-					.formatted(this.role, TimeUnit.NANOSECONDS.toMillis(remaining), ex.getMessage()));
+				logger.warn(() -> "Renewal of '%s' failed, retrying until the lease deadline in %s: %s".formatted(
+						this.role, human(Duration.ofNanos(remaining)), ex.getMessage()));
 				return Math.min(this.settings.retryInterval().toNanos(), remaining);
 			}
 		}
 		synchronized (this.monitor) {
-			if (this.grant != grant) {
+			if (this.lease != lease || this.generation != generation) {
 				// Revoked while the renewal was on its way. If it extended the lease, the next step claims it
 				// again (with a new token) or releases it after a yield.
 				return 0;
 			}
 			if (!renewed) {
-				revoke(grant, RevokeReason.LEASE_LOST);
+				loseLease(lease, RevokeReason.LEASE_LOST);
 				return 0;
 			}
-			long deadline = deadlineFor(sent);
-			if (deadline - System.nanoTime() <= 0) {
-				revoke(grant, RevokeReason.LEASE_EXPIRED);
+			Grant renewedLease = lease.withDeadlines(deadlineNanos(sentNanos), deadlineMillis(sentMillis));
+			if (!renewedLease.isValid(this.clock)) {
+				loseLease(lease, RevokeReason.LEASE_EXPIRED);
 				return 0;
 			}
-			Grant renewedGrant = grant.withDeadline(deadline);
-			this.grant = renewedGrant;
-			scheduleExpiry(renewedGrant);
+			this.lease = renewedLease;
+			if (this.term == lease) {
+				this.term = renewedLease;
+			}
+			scheduleExpiry(renewedLease);
 			logger.trace(() -> "Renewed '%s'".formatted(this.role));
 			return this.settings.renewInterval().toNanos();
 		}
@@ -447,28 +582,151 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 		return 0;
 	}
 
-	private long deadlineFor(long sentNanos) {
+	private long deadlineNanos(long sentNanos) {
 		return sentNanos + this.settings.leaseDuration().toNanos() - this.settings.safetyMargin().toNanos();
 	}
 
-	private void grant(long fencingToken, long deadline) {
-		Grant grant = new Grant(new Leadership(this.role, this.instanceId, fencingToken, Instant.now()), deadline);
-		this.grant = grant;
+	private long deadlineMillis(long sentMillis) {
+		return sentMillis + this.settings.leaseDuration().toMillis() - this.settings.safetyMargin().toMillis();
+	}
+
+	private void grant(Grant grant) {
+		this.lease = grant;
+		this.term = grant;
 		scheduleExpiry(grant);
+		long token = grant.leadership().fencingToken();
 		logger.info(() -> "Granted leadership of '%s' to '%s' (token %d)".formatted(this.role, this.instanceId,
-				fencingToken));
-		this.events.publish(new OnGrantedEvent(this, fencingToken));
+				token));
+		this.events.publish(new OnGrantedEvent(this, token));
 		this.monitor.notifyAll();
 	}
 
-	private void revoke(Grant grant, RevokeReason reason) {
-		this.grant = null;
+	// Ends the term at once (the lease is gone or cannot be trusted), or ends a drain early. Under the monitor.
+	private void loseLease(Grant lease, RevokeReason reason) {
+		this.lease = null;
 		cancel(this.expiry);
 		this.expiry = null;
-		long token = grant.leadership().fencingToken();
+		Grant term = this.term;
+		if (term != null && term.leadership() == lease.leadership()) {
+			this.term = null;
+			publishRevoke(term, reason);
+		}
+		Drain drain = this.drain;
+		if (drain != null && drain.term.leadership() == lease.leadership()) {
+			List<String> running = running(drain);
+			if (!running.isEmpty()) {
+				logger.warn(() -> "The lease of '%s' ended (%s) while handing over, with %s still running"
+					.formatted(this.role, reason, String.join(", ", running)));
+			}
+			endDrain(drain, false);
+		}
+	}
+
+	private CompletableFuture<Void> publishRevoke(Grant term, RevokeReason reason) {
+		long token = term.leadership().fencingToken();
 		logger.info(() -> "Revoked leadership of '%s' from '%s' (token %d): %s".formatted(this.role,
 				this.instanceId, token, reason));
-		this.events.publish(new OnRevokedEvent(this, token, reason));
+		return this.events.publish(new OnRevokedEvent(this, token, reason));
+	}
+
+	// Under the monitor, with a term.
+	private void beginDrain(RevokeReason reason) {
+		Grant term = this.term;
+		Assert.state(term != null && this.drain == null, "Nothing to drain");
+		this.term = null;
+		CompletableFuture<Void> listeners = publishRevoke(term, reason);
+		Drain drain = new Drain(term, reason, listeners);
+		this.drain = drain;
+		ScheduledThreadPoolExecutor timer = this.timer;
+		long timeout = this.settings.drainTimeout().toNanos();
+		if (timer != null && timeout > 0) {
+			drain.timeout = timer.schedule(() -> drainTimedOut(drain), timeout, TimeUnit.NANOSECONDS);
+		}
+		listeners.whenComplete((result, ex) -> checkDrained(drain));
+		if (timeout == 0) {
+			drainTimedOut(drain);
+		}
+		else {
+			checkDrained(drain);
+		}
+	}
+
+	private void checkDrained(Drain drain) {
+		synchronized (this.monitor) {
+			if (this.drain == drain && drain.listeners.isDone() && running(drain).isEmpty()) {
+				endDrain(drain, true);
+			}
+		}
+	}
+
+	private void drainTimedOut(Drain drain) {
+		synchronized (this.monitor) {
+			if (this.drain != drain) {
+				return;
+			}
+			List<String> running = running(drain);
+			if (!running.isEmpty() || !drain.listeners.isDone()) {
+				String what = running.isEmpty() ? "its OnRevokedEvent listeners" : String.join(", ", running);
+				logger.warn(() -> "Handing over '%s' after the drain timeout of %s although %s still run; the next leader may start while they do"
+					.formatted(this.role, human(this.settings.drainTimeout()), what));
+			}
+			endDrain(drain, true);
+		}
+	}
+
+	// Under the monitor. Releases the lease if it is still held, and lets a stop go on.
+	private void endDrain(Drain drain, boolean release) {
+		this.drain = null;
+		cancel(drain.timeout);
+		Grant lease = this.lease;
+		if (release && lease != null && lease.leadership() == drain.term.leadership()) {
+			this.lease = null;
+			cancel(this.expiry);
+			this.expiry = null;
+			this.releaseOwed = drain.reason == RevokeReason.YIELDED || this.settings.releaseOnShutdown();
+		}
+		if (drain.reason == RevokeReason.YIELDED) {
+			this.sitOutUntilNanos = this.clock.nanoTime() + this.settings.sitOut().toNanos();
+		}
+		if (!this.stepInFlight) {
+			scheduleStep(0);
+		}
+		else {
+			this.wakeUp = true;
+		}
+		drain.done.complete(null);
+	}
+
+	private List<String> running(Drain drain) {
+		return this.inFlight.stream()
+			.filter((work) -> work.leadership == drain.term.leadership())
+			.map((work) -> work.description)
+			.sorted()
+			.toList();
+	}
+
+	// The term, if it is still valid; asks the timer to revoke one that has passed a deadline unnoticed (after a
+	// suspend, the monotonic timer has not fired yet).
+	private @Nullable Grant validTerm() {
+		Grant term = this.term;
+		if (term == null) {
+			return null;
+		}
+		if (term.isValid(this.clock)) {
+			return term;
+		}
+		if (term.expiryQueued.compareAndSet(false, true)) {
+			ScheduledThreadPoolExecutor timer = this.timer;
+			if (timer != null) {
+				try {
+					timer.execute(() -> expire(term));
+				}
+				catch (RuntimeException ex) {
+					// Stopping: the stop revokes.
+				}
+			}
+		}
+		return null;
 	}
 
 	private void scheduleExpiry(Grant grant) {
@@ -477,14 +735,14 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 		if (timer == null) {
 			return;
 		}
-		this.expiry = timer.schedule(() -> expire(grant), grant.deadlineNanos() - System.nanoTime(),
-				TimeUnit.NANOSECONDS);
+		this.expiry = timer.schedule(() -> expire(grant), grant.remainingNanos(this.clock), TimeUnit.NANOSECONDS);
 	}
 
 	private void expire(Grant grant) {
 		synchronized (this.monitor) {
-			if (this.grant == grant && !grant.isValid(System.nanoTime())) {
-				revoke(grant, RevokeReason.LEASE_EXPIRED);
+			Grant lease = this.lease;
+			if (lease != null && lease.leadership() == grant.leadership() && !lease.isValid(this.clock)) {
+				loseLease(lease, RevokeReason.LEASE_EXPIRED);
 			}
 		}
 	}
@@ -498,9 +756,18 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 		this.nextStep = io.schedule(this::step, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
 	}
 
-	private long jitter() {
-		long bound = this.settings.electionJitter().toNanos();
-		return (bound > 0) ? ThreadLocalRandom.current().nextLong(bound + 1) : 0;
+	private static long jitter(Duration bound) {
+		long nanos = bound.toNanos();
+		return (nanos > 0) ? ThreadLocalRandom.current().nextLong(nanos + 1) : 0;
+	}
+
+	private static String reason(Acquisition acquisition) {
+		return acquisition.reason().isEmpty() ? "the store gave no reason" : acquisition.reason();
+	}
+
+	static String human(Duration duration) {
+		long millis = duration.toMillis();
+		return (millis < 1000) ? millis + " ms" : "%.1f s".formatted(millis / 1000.0);
 	}
 
 	private static void cancel(@Nullable ScheduledFuture<?> future) {
@@ -520,18 +787,6 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 		return executor;
 	}
 
-	private static void awaitTermination(ScheduledThreadPoolExecutor executor) {
-		try {
-			if (!executor.awaitTermination(RELEASE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-				executor.shutdownNow();
-			}
-		}
-		catch (InterruptedException ex) {
-			executor.shutdownNow();
-			Thread.currentThread().interrupt();
-		}
-	}
-
 	private enum Action {
 
 		RELEASE, RENEW, CLAIM
@@ -539,16 +794,97 @@ public final class LeaseLeaderElector implements LeaderElector, Lifecycle {
 	}
 
 	/**
-	 * A grant and the monotonic time until which it may be trusted.
+	 * A grant and the times until which it may be trusted, on the monotonic clock and on the wall clock.
 	 */
-	private record Grant(Leadership leadership, long deadlineNanos) {
+	private static final class Grant {
 
-		boolean isValid(long nowNanos) {
-			return nowNanos - this.deadlineNanos < 0;
+		private final Leadership leadership;
+
+		private final long deadlineNanos;
+
+		private final long deadlineMillis;
+
+		private final AtomicBoolean expiryQueued = new AtomicBoolean();
+
+		Grant(Leadership leadership, long deadlineNanos, long deadlineMillis) {
+			this.leadership = leadership;
+			this.deadlineNanos = deadlineNanos;
+			this.deadlineMillis = deadlineMillis;
 		}
 
-		Grant withDeadline(long deadlineNanos) {
-			return new Grant(this.leadership, deadlineNanos);
+		Leadership leadership() {
+			return this.leadership;
+		}
+
+		boolean isValid(ElectionClock clock) {
+			return clock.nanoTime() - this.deadlineNanos < 0 && clock.wallMillis() < this.deadlineMillis;
+		}
+
+		long remainingNanos(ElectionClock clock) {
+			long monotonic = this.deadlineNanos - clock.nanoTime();
+			long wall = TimeUnit.MILLISECONDS.toNanos(this.deadlineMillis - clock.wallMillis());
+			return Math.max(0, Math.min(monotonic, wall));
+		}
+
+		Grant withDeadlines(long deadlineNanos, long deadlineMillis) {
+			return new Grant(this.leadership, deadlineNanos, deadlineMillis);
+		}
+
+	}
+
+	/**
+	 * A graceful handover in progress: the term it ends, and what it waits for.
+	 */
+	private static final class Drain {
+
+		private final Grant term;
+
+		private final RevokeReason reason;
+
+		private final CompletableFuture<Void> listeners;
+
+		private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+		private @Nullable ScheduledFuture<?> timeout;
+
+		Drain(Grant term, RevokeReason reason, CompletableFuture<Void> listeners) {
+			this.term = term;
+			this.reason = reason;
+			this.listeners = listeners;
+		}
+
+	}
+
+	/**
+	 * One admitted run of leader-only work.
+	 */
+	private final class Work implements LeaderWork {
+
+		private final Leadership leadership;
+
+		private final String description;
+
+		private final AtomicBoolean closed = new AtomicBoolean();
+
+		Work(Leadership leadership, String description) {
+			this.leadership = leadership;
+			this.description = description;
+		}
+
+		@Override
+		public Leadership leadership() {
+			return this.leadership;
+		}
+
+		@Override
+		public void close() {
+			if (this.closed.compareAndSet(false, true)) {
+				LeaseLeaderElector.this.inFlight.remove(this);
+				Drain drain = LeaseLeaderElector.this.drain;
+				if (drain != null) {
+					checkDrained(drain);
+				}
+			}
 		}
 
 	}

@@ -29,18 +29,50 @@ import org.springframework.util.Assert;
  * @param retryInterval time between two attempts after a failed store call
  * @param electionJitter upper bound of the random delay before the first attempt and after a lease ends
  * @param releaseOnShutdown whether a stopping leader releases its lease rather than let it expire
+ * @param drainTimeout how long a graceful handover keeps the lease for leader-only work still running
  * @since 0.1.0
  */
 public record LeaseSettings(Duration leaseDuration, Duration renewInterval, Duration retryInterval,
-		Duration electionJitter, boolean releaseOnShutdown) {
+		Duration electionJitter, boolean releaseOnShutdown, Duration drainTimeout) {
+
+	/**
+	 * Default time a graceful handover waits for leader-only work still running, as long as Spring Boot waits for a
+	 * lifecycle phase to stop by default.
+	 */
+	public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+	private static final Duration RELEASE_JITTER = Duration.ofMillis(5);
 
 	public LeaseSettings {
 		Assert.isTrue(isPositive(leaseDuration), "'leaseDuration' must be positive");
 		Assert.isTrue(isPositive(renewInterval), "'renewInterval' must be positive");
 		Assert.isTrue(isPositive(retryInterval), "'retryInterval' must be positive");
 		Assert.isTrue(electionJitter != null && !electionJitter.isNegative(), "'electionJitter' must not be negative");
+		Assert.isTrue(drainTimeout != null && !drainTimeout.isNegative(), "'drainTimeout' must not be negative");
 		Assert.isTrue(leaseDuration.compareTo(renewInterval.plus(retryInterval.multipliedBy(2))) > 0,
 				"'leaseDuration' must exceed 'renewInterval' plus two 'retryInterval's");
+	}
+
+	/**
+	 * Settings with the {@link #DEFAULT_DRAIN_TIMEOUT default drain timeout}.
+	 * @param leaseDuration time after which an unrenewed lease expires in the store
+	 * @param renewInterval time between two renewals while leading
+	 * @param retryInterval time between two attempts after a failed store call
+	 * @param electionJitter upper bound of the random delay before the first attempt and after a lease ends
+	 * @param releaseOnShutdown whether a stopping leader releases its lease rather than let it expire
+	 */
+	public LeaseSettings(Duration leaseDuration, Duration renewInterval, Duration retryInterval,
+			Duration electionJitter, boolean releaseOnShutdown) {
+		this(leaseDuration, renewInterval, retryInterval, electionJitter, releaseOnShutdown, DEFAULT_DRAIN_TIMEOUT);
+	}
+
+	/**
+	 * Upper bound of the random delay before a claim that follows a release or a resubscription: the election
+	 * jitter, but at most 5 ms, so that a handover still takes milliseconds while the followers of many roles do not
+	 * all claim at the same instant.
+	 */
+	public Duration releaseJitter() {
+		return (this.electionJitter.compareTo(RELEASE_JITTER) < 0) ? this.electionJitter : RELEASE_JITTER;
 	}
 
 	/**
