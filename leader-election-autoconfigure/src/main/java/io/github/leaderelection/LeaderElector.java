@@ -18,6 +18,7 @@
 package io.github.leaderelection;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -61,7 +62,12 @@ public interface LeaderElector {
 	 * @return the admitted run, to close when the work ends; empty when this instance does not lead
 	 */
 	default Optional<LeaderWork> admit(String description) {
-		return leadership().map(LeaderWork::untracked);
+		if (!isLeader()) {
+			return Optional.empty();
+		}
+		// An elector with nothing to hand over, such as a test double: nothing waits for the run.
+		Leadership leadership = leadership().orElseGet(() -> new Leadership(role(), instanceId(), 0, Instant.now()));
+		return Optional.of(LeaderWork.untracked(leadership));
 	}
 
 	/**

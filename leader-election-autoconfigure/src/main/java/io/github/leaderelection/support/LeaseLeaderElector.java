@@ -367,23 +367,21 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 			finish.run();
 			return;
 		}
-		if (release) {
-			// On the store thread, after any call in flight, so that the release cannot overtake a renewal.
-			timer.schedule(() -> {
-				if (!done.get()) {
-					logger.warn(() -> "Could not release '%s' within %s; the lease expires on its own"
-						.formatted(this.role, human(RELEASE_TIMEOUT)));
-				}
-				finish.run();
-			}, RELEASE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
-			io.execute(() -> {
+		// A store call in flight may hang: wait for it (and the release) a short while only.
+		timer.schedule(() -> {
+			if (release && !done.get()) {
+				logger.warn(() -> "Could not release '%s' within %s; the lease expires on its own"
+					.formatted(this.role, human(RELEASE_TIMEOUT)));
+			}
+			finish.run();
+		}, RELEASE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+		// On the store thread, after any call in flight, so that the release cannot overtake a renewal.
+		io.execute(() -> {
+			if (release) {
 				release("shutdown");
-				finish.run();
-			});
-		}
-		else {
-			io.execute(finish);
-		}
+			}
+			finish.run();
+		});
 	}
 
 	private void onReleased() {
@@ -475,7 +473,18 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 		}
 		boolean late;
 		synchronized (this.monitor) {
-			late = !this.running || this.stopping || this.generation != generation;
+			if (this.generation != generation) {
+				// The reply of a claim sent before a stop and a new start: the lease it may have granted belongs to
+				// the same holder, so the current start's next claim takes it over. Make that claim now.
+				if (acquisition.isGranted() && this.running && this.lease == null) {
+					this.wakeUp = true;
+					if (!this.stepInFlight) {
+						scheduleStep(0);
+					}
+				}
+				return 0;
+			}
+			late = !this.running || this.stopping;
 			if (!late && acquisition.isGranted()) {
 				Grant grant = new Grant(new Leadership(this.role, this.instanceId, acquisition.fencingToken(),
 						Instant.now()), deadlineNanos(sentNanos), deadlineMillis(sentMillis));

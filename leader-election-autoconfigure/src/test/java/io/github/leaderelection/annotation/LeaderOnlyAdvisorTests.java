@@ -18,20 +18,28 @@
 package io.github.leaderelection.annotation;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import io.github.leaderelection.LeaderElector;
 import io.github.leaderelection.LeaderElectors;
 import io.github.leaderelection.LeaderInfo;
+import io.github.leaderelection.LeaderWork;
 import io.github.leaderelection.Leadership;
 import io.github.leaderelection.autoconfigure.LeaderElectionAutoConfiguration;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.aop.framework.autoproxy.InfrastructureAdvisorAutoProxyCreator;
@@ -123,6 +131,58 @@ class LeaderOnlyAdvisorTests {
 				((Lifecycle) electors.forRole("billing")).stop();
 				assertThat(job.summary()).isNull();
 				assertThat(job.invocations()).isOne();
+			});
+	}
+
+	@Test
+	void asyncAndReactiveMethodsReturnEmptyValuesOnAFollower() {
+		this.contextRunner.withUserConfiguration(TestElectorsConfiguration.class, AsyncJobConfiguration.class)
+			.run((context) -> {
+				AsyncJob job = context.getBean(AsyncJob.class);
+				assertThat(job.future()).isCompletedWithValue(null);
+				assertThat(job.stage().toCompletableFuture()).isCompletedWithValue(null);
+				assertThat(job.mono().block(Duration.ofSeconds(1))).isNull();
+				assertThat(job.flux().collectList().block(Duration.ofSeconds(1))).isEmpty();
+				assertThat(job.invocations()).isZero();
+			});
+	}
+
+	@Test
+	void aReturnedStageStaysAdmittedUntilItCompletes() {
+		this.contextRunner.withUserConfiguration(TestElectorsConfiguration.class, AsyncJobConfiguration.class)
+			.run((context) -> {
+				TestElector elector = context.getBean(TestElectors.class).elector("default");
+				elector.leader = true;
+				AsyncJob job = context.getBean(AsyncJob.class);
+				CompletableFuture<String> result = job.future();
+				assertThat(elector.admitted.get()).isOne();
+				job.complete("done");
+				assertThat(result).isCompletedWithValue("done");
+				assertThat(elector.admitted.get()).isZero();
+			});
+	}
+
+	@Test
+	void aReturnedPublisherIsAdmittedWhileSubscribed() {
+		this.contextRunner.withUserConfiguration(TestElectorsConfiguration.class, AsyncJobConfiguration.class)
+			.run((context) -> {
+				TestElector elector = context.getBean(TestElectors.class).elector("default");
+				elector.leader = true;
+				AsyncJob job = context.getBean(AsyncJob.class);
+				Mono<String> never = job.never();
+				assertThat(elector.admitted.get()).isZero();
+				Disposable subscription = never.subscribe();
+				assertThat(elector.admitted.get()).isOne();
+				subscription.dispose();
+				assertThat(elector.admitted.get()).isZero();
+				assertThat(job.mono().block(Duration.ofSeconds(1))).isEqualTo("mono");
+				assertThat(elector.admitted.get()).isZero();
+				// Leadership ended between the call and the subscription: the work does not run.
+				Mono<String> late = job.mono();
+				elector.leader = false;
+				assertThat(late.block(Duration.ofSeconds(1))).isNull();
+				assertThat(job.invocations()).isEqualTo(3);
+				assertThat(job.subscriptions()).isOne();
 			});
 	}
 
@@ -290,6 +350,8 @@ class LeaderOnlyAdvisorTests {
 
 		volatile boolean leader;
 
+		final AtomicInteger admitted = new AtomicInteger();
+
 		private volatile boolean running;
 
 		TestElector(String role) {
@@ -319,6 +381,31 @@ class LeaderOnlyAdvisorTests {
 		@Override
 		public Optional<LeaderInfo> currentLeader() {
 			return Optional.empty();
+		}
+
+		@Override
+		public Optional<LeaderWork> admit(String description) {
+			if (!this.leader) {
+				return Optional.empty();
+			}
+			this.admitted.incrementAndGet();
+			AtomicBoolean closed = new AtomicBoolean();
+			Leadership leadership = new Leadership(this.role, "test", 1, Instant.now());
+			return Optional.of(new LeaderWork() {
+
+				@Override
+				public Leadership leadership() {
+					return leadership;
+				}
+
+				@Override
+				public void close() {
+					if (closed.compareAndSet(false, true)) {
+						TestElector.this.admitted.decrementAndGet();
+					}
+				}
+
+			});
 		}
 
 		@Override
@@ -387,6 +474,71 @@ class LeaderOnlyAdvisorTests {
 
 		public int invocations() {
 			return this.invocations.get();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AsyncJobConfiguration {
+
+		@Bean
+		AsyncJob asyncJob() {
+			return new AsyncJob();
+		}
+
+	}
+
+	public static class AsyncJob {
+
+		private final CompletableFuture<String> pending = new CompletableFuture<>();
+
+		private final AtomicInteger invocations = new AtomicInteger();
+
+		private final AtomicInteger subscriptions = new AtomicInteger();
+
+		@LeaderOnly
+		public CompletableFuture<String> future() {
+			this.invocations.incrementAndGet();
+			return this.pending;
+		}
+
+		@LeaderOnly
+		public CompletionStage<String> stage() {
+			this.invocations.incrementAndGet();
+			return this.pending;
+		}
+
+		@LeaderOnly
+		public Mono<String> mono() {
+			this.invocations.incrementAndGet();
+			return Mono.fromCallable(() -> {
+				this.subscriptions.incrementAndGet();
+				return "mono";
+			});
+		}
+
+		@LeaderOnly
+		public Mono<String> never() {
+			this.invocations.incrementAndGet();
+			return Mono.never();
+		}
+
+		@LeaderOnly
+		public Flux<String> flux() {
+			this.invocations.incrementAndGet();
+			return Flux.just("a", "b");
+		}
+
+		public int invocations() {
+			return this.invocations.get();
+		}
+
+		public int subscriptions() {
+			return this.subscriptions.get();
+		}
+
+		public void complete(String value) {
+			this.pending.complete(value);
 		}
 
 	}

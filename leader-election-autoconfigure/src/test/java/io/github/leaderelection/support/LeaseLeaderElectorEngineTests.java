@@ -1,0 +1,171 @@
+/*
+ * Copyright 2026 the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+package io.github.leaderelection.support;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+import io.github.leaderelection.event.LeadershipEvent;
+import io.github.leaderelection.event.OnGrantedEvent;
+import io.github.leaderelection.event.OnRevokedEvent;
+import io.github.leaderelection.event.RevokeReason;
+import io.github.leaderelection.store.Acquisition;
+import io.github.leaderelection.support.Contenders.RecordingPublisher;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The engine's own rules, on an in-memory store double and clocks the test moves: the two-clock deadline, replies
+ * that return into a restarted elector, and what a refusal tells the operator.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class LeaseLeaderElectorEngineTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	// Long enough that no renewal or expiry timer fires on its own during a test: the test moves the clocks.
+	private static final LeaseSettings LONG_LEASES = new LeaseSettings(Duration.ofHours(1), Duration.ofMinutes(20),
+			Duration.ofMillis(100), Duration.ZERO, true);
+
+	private final FakeClock clock = new FakeClock();
+
+	private final InMemoryLeaseStore store = new InMemoryLeaseStore();
+
+	private final RecordingPublisher recorded = new RecordingPublisher();
+
+	private final LeadershipEventPublisher events = new LeadershipEventPublisher(this.recorded);
+
+	private LeaseLeaderElector elector = new LeaseLeaderElector("orders", "node-1", "host", this.store, LONG_LEASES,
+			this.events, this.clock);
+
+	@AfterEach
+	void stop() {
+		this.store.releaseAcquires();
+		this.elector.stop();
+		this.events.close();
+	}
+
+	@Test
+	void aSuspendedMachineLosesTheGrantByTheWallClock() {
+		this.elector.start();
+		await().atMost(TIMEOUT).until(this.elector::isLeader);
+		// Suspended for an hour: CLOCK_MONOTONIC stood still, the wall clock did not.
+		this.clock.advanceWall(Duration.ofMinutes(61));
+		assertThat(this.elector.isLeader()).isFalse();
+		assertThat(this.elector.leadership()).isEmpty();
+		assertThat(this.elector.remainingLease()).isEmpty();
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(this.recorded.events()).last()
+			.isInstanceOfSatisfying(OnRevokedEvent.class,
+					(event) -> assertThat(event.reason()).isEqualTo(RevokeReason.LEASE_EXPIRED)));
+	}
+
+	@Test
+	void aWallClockStepBackDoesNotExtendTheGrant() {
+		this.elector.start();
+		await().atMost(TIMEOUT).until(this.elector::isLeader);
+		this.clock.advanceWall(Duration.ofHours(-5));
+		assertThat(this.elector.isLeader()).isTrue();
+		this.clock.advanceMonotonic(Duration.ofMinutes(61));
+		assertThat(this.elector.isLeader()).isFalse();
+	}
+
+	@Test
+	void theGrantHoldsWhileBothClocksAgreeItIsValid() {
+		this.elector.start();
+		await().atMost(TIMEOUT).until(this.elector::isLeader);
+		this.clock.advanceBoth(Duration.ofMinutes(58));
+		assertThat(this.elector.isLeader()).isTrue();
+		assertThat(this.elector.remainingLease()).hasValueSatisfying((remaining) -> assertThat(remaining)
+			.isLessThanOrEqualTo(Duration.ofMinutes(2)));
+		this.clock.advanceWall(Duration.ofMinutes(2));
+		assertThat(this.elector.isLeader()).isFalse();
+	}
+
+	@Test
+	void aClaimThatReturnsIntoARestartedElectorIsDropped() {
+		CountDownLatch gate = this.store.holdAcquires();
+		this.elector.start();
+		await().atMost(TIMEOUT).until(() -> this.store.acquires() == 1);
+		// The claim hangs; the elector stops after waiting a short while for it, and starts again.
+		this.elector.stop();
+		this.elector.start();
+		await().atMost(TIMEOUT).until(() -> this.store.acquires() == 2);
+		gate.countDown();
+		await().atMost(TIMEOUT).until(this.elector::isLeader);
+		await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(this.elector::isLeader);
+		List<LeadershipEvent> events = this.recorded.events();
+		assertThat(events).hasSize(1).first().isInstanceOf(OnGrantedEvent.class);
+	}
+
+	@Test
+	void aDuplicateInstanceIdIsWarnedOnceAndFollows(CapturedOutput output) {
+		this.store.refuseWith(Acquisition.duplicate(Duration.ofMillis(50)));
+		this.elector.start();
+		await().atMost(TIMEOUT).until(() -> this.store.acquires() >= 4);
+		assertThat(this.elector.isLeader()).isFalse();
+		assertThat(occurrences(output.toString(), "Another process with instance id 'node-1' holds the lease of "
+				+ "'orders', so this one follows: instance ids must be unique.")).isOne();
+	}
+
+	@Test
+	void aQuarantineIsExplainedOnceWithAReadableDuration(CapturedOutput output) {
+		this.store.refuseWith(Acquisition.quarantined(Duration.ofMillis(60), "Redis at localhost:1 started 2.9 s ago"));
+		this.elector.start();
+		await().atMost(TIMEOUT).until(() -> this.store.acquires() >= 4);
+		assertThat(occurrences(output.toString(), "No leader of 'orders' for 60 ms: Redis at localhost:1 started"))
+			.isOne();
+		assertThat(LeaseLeaderElector.human(Duration.ofMillis(7107))).isEqualTo("7.1 s");
+	}
+
+	@Test
+	void aMisconfiguredStoreIsAnErrorOnceAndGrantsNothing(CapturedOutput output) {
+		this.store.refuseWith(Acquisition.misconfigured(Duration.ofMillis(50), "maxmemory-policy allkeys-lru"));
+		this.elector.start();
+		await().atMost(TIMEOUT).until(() -> this.store.acquires() >= 4);
+		assertThat(this.elector.isLeader()).isFalse();
+		assertThat(occurrences(output.toString(), "ERROR")).isOne();
+		assertThat(output).contains("Cannot elect a leader of 'orders': maxmemory-policy allkeys-lru");
+		this.store.refuseWith(null);
+		await().atMost(TIMEOUT).until(this.elector::isLeader);
+	}
+
+	@Test
+	void aFollowerAdmitsNoWork() {
+		this.store.refuseWith(Acquisition.held(Duration.ofMinutes(1)));
+		this.elector.start();
+		await().atMost(TIMEOUT).until(() -> this.store.acquires() >= 1);
+		assertThat(this.elector.admit("ReportJob.run()")).isEmpty();
+	}
+
+	private static int occurrences(String text, String part) {
+		int count = 0;
+		for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+			count++;
+		}
+		return count;
+	}
+
+}
