@@ -100,6 +100,7 @@ class LeaderElectionAutoConfigurationTests {
 			assertThat(properties.getRetryInterval()).isEqualTo(Duration.ofSeconds(1));
 			assertThat(properties.getElectionJitter()).isEqualTo(Duration.ofMillis(200));
 			assertThat(properties.isReleaseOnShutdown()).isTrue();
+			assertThat(properties.getDrainTimeout()).isEqualTo(Duration.ofSeconds(30));
 		});
 	}
 
@@ -109,7 +110,7 @@ class LeaderElectionAutoConfigurationTests {
 			.withPropertyValues("leader.election.lease-duration=5s", "leader.election.renew-interval=1500ms",
 					"leader.election.retry-interval=500ms", "leader.election.election-jitter=0",
 					"leader.election.key-prefix=jobs", "leader.election.mode=standalone",
-					"leader.election.release-on-shutdown=false")
+					"leader.election.release-on-shutdown=false", "leader.election.drain-timeout=5s")
 			.run((context) -> {
 				LeaderElectionProperties properties = context.getBean(LeaderElectionProperties.class);
 				assertThat(properties.getLeaseDuration()).isEqualTo(Duration.ofSeconds(5));
@@ -119,6 +120,7 @@ class LeaderElectionAutoConfigurationTests {
 				assertThat(properties.getKeyPrefix()).isEqualTo("jobs");
 				assertThat(properties.getMode()).isEqualTo(Mode.STANDALONE);
 				assertThat(properties.isReleaseOnShutdown()).isFalse();
+				assertThat(properties.getDrainTimeout()).isEqualTo(Duration.ofSeconds(5));
 			});
 	}
 
@@ -360,6 +362,12 @@ class LeaderElectionAutoConfigurationTests {
 	void negativeElectionJitterFails() {
 		this.contextRunner.withPropertyValues("leader.election.election-jitter=-1ms")
 			.run(failsOn("leader.election.election-jitter", Duration.ofMillis(-1), "for example 200ms"));
+	}
+
+	@Test
+	void negativeDrainTimeoutFails() {
+		this.contextRunner.withPropertyValues("leader.election.drain-timeout=-1s")
+			.run(failsOn("leader.election.drain-timeout", Duration.ofSeconds(-1), "for example 30s, or 0"));
 	}
 
 	@Test
