@@ -37,9 +37,11 @@ import org.springframework.util.Assert;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * A {@code redis-server} child process on a free loopback port, with its own temporary directory. Signals go to its
- * PID, never to a process name. Two safety nets end the process with the JVM: a shutdown hook, and a watchdog process
- * that also fires when the JVM is killed with {@code SIGKILL}. Needs a POSIX system ({@code /bin/sh}, {@code kill}).
+ * A {@code redis-server} child process on a free loopback port, with its own temporary directory: a plain server, a
+ * Redis Cluster node, or a Sentinel ({@code redis-server <conf> --sentinel}) whose configuration file lives in that
+ * directory, where Sentinel rewrites it. Signals go to its PID, never to a process name. Two safety nets end the
+ * process with the JVM: a shutdown hook, and a watchdog process that also fires when the JVM is killed with
+ * {@code SIGKILL}. Needs a POSIX system ({@code /bin/sh}, {@code kill}).
  */
 final class RedisProcess implements RedisBackend {
 
@@ -66,11 +68,16 @@ final class RedisProcess implements RedisBackend {
 
 	private final boolean clusterNode;
 
+	// Lines of sentinel.conf, without the port; null for a server that is no Sentinel.
+	private final @Nullable List<String> sentinelConfig;
+
 	private final Path directory;
 
 	private final Path log;
 
 	private final int port;
+
+	private volatile List<String> options;
 
 	private volatile @Nullable Process process;
 
@@ -80,9 +87,12 @@ final class RedisProcess implements RedisBackend {
 
 	private boolean closed;
 
-	private RedisProcess(Path binary, boolean clusterNode, int port) {
+	private RedisProcess(Path binary, boolean clusterNode, @Nullable List<String> sentinelConfig, List<String> options,
+			int port) {
 		this.binary = binary;
 		this.clusterNode = clusterNode;
+		this.sentinelConfig = sentinelConfig;
+		this.options = options;
 		this.port = port;
 		try {
 			this.directory = Files.createTempDirectory("redis-test-" + port + "-");
@@ -97,7 +107,24 @@ final class RedisProcess implements RedisBackend {
 	 * Starts {@code binary} on a free port and returns once it answers {@code PING}.
 	 */
 	static RedisProcess launch(Path binary) {
-		return launch(binary, false);
+		return launch(binary, List.of());
+	}
+
+	/**
+	 * Starts {@code binary} on a free port with extra command-line {@code options}, such as
+	 * {@code --replicaof 127.0.0.1 6380}, and returns once it answers {@code PING}.
+	 */
+	static RedisProcess launch(Path binary, List<String> options) {
+		return launch(binary, false, null, options);
+	}
+
+	/**
+	 * Starts {@code binary} as a Sentinel on a free port, from a {@code sentinel.conf} of {@code config} lines (no
+	 * {@code port} line: the port is chosen here) in the process's directory, and returns once it answers
+	 * {@code PING}.
+	 */
+	static RedisProcess launchSentinel(Path binary, List<String> config) {
+		return launch(binary, false, List.copyOf(config), List.of());
 	}
 
 	/**
@@ -105,12 +132,13 @@ final class RedisProcess implements RedisBackend {
 	 * (the port + 10000) is free too, and returns once it answers {@code PING}.
 	 */
 	static RedisProcess launchClusterNode(Path binary) {
-		return launch(binary, true);
+		return launch(binary, true, null, List.of());
 	}
 
-	private static RedisProcess launch(Path binary, boolean clusterNode) {
+	private static RedisProcess launch(Path binary, boolean clusterNode, @Nullable List<String> sentinelConfig,
+			List<String> options) {
 		for (int attempt = 1;; attempt++) {
-			RedisProcess redis = new RedisProcess(binary, clusterNode,
+			RedisProcess redis = new RedisProcess(binary, clusterNode, sentinelConfig, List.copyOf(options),
 					clusterNode ? freePortWithBusPort() : freePort());
 			try {
 				redis.start();
@@ -173,6 +201,14 @@ final class RedisProcess implements RedisBackend {
 		return current().pid();
 	}
 
+	/**
+	 * Replaces the extra command-line options from the next {@link #start()} on, for example to restart a former
+	 * master as a replica.
+	 */
+	synchronized void options(List<String> options) {
+		this.options = List.copyOf(options);
+	}
+
 	@Override
 	public boolean isRunning() {
 		Process process = this.process;
@@ -185,9 +221,14 @@ final class RedisProcess implements RedisBackend {
 		stop();
 		Process process;
 		try {
-			List<String> command = new ArrayList<>(List.of(this.binary.toString(), "--port",
-					Integer.toString(this.port), "--bind", HOST, "--save", "", "--appendonly", "no", "--daemonize", "no",
-					"--dir", this.directory.toString()));
+			List<String> command = new ArrayList<>(List.of(this.binary.toString()));
+			if (this.sentinelConfig != null) {
+				// The file must come first and stay writable: Sentinel saves what it learns into it.
+				command.addAll(List.of(sentinelConfigFile().toString(), "--sentinel"));
+			}
+			command.addAll(List.of("--port", Integer.toString(this.port), "--bind", HOST, "--save", "", "--appendonly",
+					"no", "--daemonize", "no", "--dir", this.directory.toString()));
+			command.addAll(this.options);
 			if (this.clusterNode) {
 				// Redis reads and writes nodes.conf in --dir.
 				command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
@@ -212,6 +253,16 @@ final class RedisProcess implements RedisBackend {
 			awaitExit(process, STOP_TIMEOUT);
 			throw ex;
 		}
+	}
+
+	// Written at the first start only: a restarted Sentinel goes on from what it saved.
+	private Path sentinelConfigFile() throws IOException {
+		Path file = this.directory.resolve("sentinel.conf");
+		List<String> config = this.sentinelConfig;
+		if (config != null && !Files.exists(file)) {
+			Files.write(file, config);
+		}
+		return file;
 	}
 
 	// Kills redis-server and deletes its directory when this JVM dies, even by SIGKILL where no shutdown hook
@@ -394,7 +445,8 @@ final class RedisProcess implements RedisBackend {
 	@Override
 	public String toString() {
 		Process process = this.process;
-		return "redis-server %s:%d (pid %s)".formatted(HOST, this.port, (process != null) ? process.pid() : "-");
+		return "%s %s:%d (pid %s)".formatted((this.sentinelConfig != null) ? "redis-sentinel" : "redis-server", HOST,
+				this.port, (process != null) ? process.pid() : "-");
 	}
 
 	private static final class PortTakenException extends IllegalStateException {
