@@ -17,7 +17,7 @@
 
 /**
  * Test fixture: a real {@code redis-server} per test class, with faults to inject (stop, kill, pause, restart), a real
- * Redis Cluster of local processes, and a TCP proxy to cut or slow the link to Redis.
+ * Redis Cluster and a real Redis Sentinel set-up of local processes, and a TCP proxy to cut or slow the link to Redis.
  */
 @NullMarked
 package io.github.leaderelection.test;
