@@ -447,7 +447,7 @@ final class ServerProcess {
 	private static boolean awaitExit(ProcessHandle process, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		CompletableFuture<ProcessHandle> exit = process.onExit();
-		while (process.isAlive() && !isZombie(process)) {
+		while (process.isAlive() && !(isZombie(process) && !isChildOfThisJvm(process))) {
 			long remaining = deadline - System.nanoTime();
 			if (remaining <= 0) {
 				return false;
@@ -467,6 +467,12 @@ final class ServerProcess {
 			}
 		}
 		return true;
+	}
+
+	// The JDK reaps its own children at once, and until then they count as alive: wait for that, so that nothing
+	// sees the PID of a killed server alive.
+	private static boolean isChildOfThisJvm(ProcessHandle process) {
+		return process.parent().map(ProcessHandle::pid).orElse(-1L) == ProcessHandle.current().pid();
 	}
 
 	// A process that has exited but whose parent has not reaped it yet counts as alive to the JDK. When the
