@@ -17,7 +17,8 @@
 
 /**
  * Test fixture: a real {@code redis-server} per test class, with faults to inject (stop, kill, pause, restart), a real
- * Redis Cluster and a real Redis Sentinel set-up of local processes, and a TCP proxy to cut or slow the link to Redis.
+ * Redis Cluster and a real Redis Sentinel set-up of local processes, a TCP proxy to cut or slow the link to Redis,
+ * and private PostgreSQL and MariaDB servers with the same faults.
  */
 @NullMarked
 package io.github.leaderelection.test;
