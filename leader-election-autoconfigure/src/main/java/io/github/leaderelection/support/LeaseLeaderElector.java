@@ -744,14 +744,23 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 		if (timer == null) {
 			return;
 		}
-		this.expiry = timer.schedule(() -> expire(grant), grant.remainingNanos(this.clock), TimeUnit.NANOSECONDS);
+		// The timer runs on the monotonic clock, which stands still while the machine is suspended: look at the wall
+		// clock at least every retry interval, so that the revocation does not wait for the next renewal to fail.
+		long delay = Math.min(grant.remainingNanos(this.clock), this.settings.retryInterval().toNanos());
+		this.expiry = timer.schedule(() -> expire(grant), delay, TimeUnit.NANOSECONDS);
 	}
 
 	private void expire(Grant grant) {
 		synchronized (this.monitor) {
 			Grant lease = this.lease;
-			if (lease != null && lease.leadership() == grant.leadership() && !lease.isValid(this.clock)) {
+			if (lease == null || lease.leadership() != grant.leadership()) {
+				return;
+			}
+			if (!lease.isValid(this.clock)) {
 				loseLease(lease, RevokeReason.LEASE_EXPIRED);
+			}
+			else if (lease == grant) {
+				scheduleExpiry(lease);
 			}
 		}
 	}

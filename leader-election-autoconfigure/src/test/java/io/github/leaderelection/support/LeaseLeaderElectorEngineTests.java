@@ -83,6 +83,18 @@ class LeaseLeaderElectorEngineTests {
 	}
 
 	@Test
+	void aSuspendedMachineRevokesByTheWallClockWithoutAnyoneAsking() {
+		this.elector.start();
+		await().atMost(TIMEOUT).until(() -> this.recorded.events().size() == 1);
+		// No renewal is due and nobody calls isLeader(): only the deadline timer can notice, and it runs on the
+		// monotonic clock, which stood still.
+		this.clock.advanceWall(Duration.ofMinutes(61));
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(this.recorded.events()).last()
+			.isInstanceOfSatisfying(OnRevokedEvent.class,
+					(event) -> assertThat(event.reason()).isEqualTo(RevokeReason.LEASE_EXPIRED)));
+	}
+
+	@Test
 	void aWallClockStepBackDoesNotExtendTheGrant() {
 		this.elector.start();
 		await().atMost(TIMEOUT).until(this.elector::isLeader);
