@@ -110,6 +110,9 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 
 	private boolean stopping;
 
+	// Completes once the current or last stop has released: later stops are called back then.
+	private @Nullable CompletableFuture<Void> stopped;
+
 	// Incremented by every start: a store call that returns into a later start is ignored.
 	private long generation;
 
@@ -285,19 +288,31 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 	@Override
 	public void stop(Runnable callback) {
 		Drain drain;
+		CompletableFuture<Void> stopped;
 		synchronized (this.monitor) {
-			if (!this.running || this.stopping) {
+			stopped = this.stopped;
+			if (this.stopping && stopped != null) {
+				// Stopped twice, as the default role's elector is (a bean, and one of LeaderElectors): call back
+				// once the first stop has drained and released, not while it still does.
+				stopped.whenComplete((result, ex) -> callback.run());
+				return;
+			}
+			if (!this.running) {
 				callback.run();
 				return;
 			}
 			this.stopping = true;
+			stopped = new CompletableFuture<>();
+			this.stopped = stopped;
 			if (this.drain == null && this.term != null) {
 				beginDrain(RevokeReason.SHUTDOWN);
 			}
 			drain = this.drain;
 		}
+		stopped.whenComplete((result, ex) -> callback.run());
 		CompletableFuture<Void> drained = (drain != null) ? drain.done : CompletableFuture.completedFuture(null);
-		drained.whenComplete((result, ex) -> finishStop(callback));
+		CompletableFuture<Void> finished = stopped;
+		drained.whenComplete((result, ex) -> finishStop(() -> finished.complete(null)));
 	}
 
 	/**

@@ -19,8 +19,10 @@ package io.github.leaderelection.support;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
+import io.github.leaderelection.LeaderWork;
 import io.github.leaderelection.event.LeadershipEvent;
 import io.github.leaderelection.event.OnGrantedEvent;
 import io.github.leaderelection.event.OnRevokedEvent;
@@ -130,6 +132,22 @@ class LeaseLeaderElectorEngineTests {
 		await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(this.elector::isLeader);
 		List<LeadershipEvent> events = this.recorded.events();
 		assertThat(events).hasSize(1).first().isInstanceOf(OnGrantedEvent.class);
+	}
+
+	@Test
+	void aSecondStopIsCalledBackOnlyOnceTheFirstHasReleased() {
+		this.elector.start();
+		await().atMost(TIMEOUT).until(this.elector::isLeader);
+		LeaderWork work = this.elector.admit("ReportJob.run()").orElseThrow();
+		List<Boolean> releasedAtCallback = new CopyOnWriteArrayList<>();
+		Runnable callback = () -> releasedAtCallback.add(this.store.holder() == null);
+		// Spring stops the default role's elector, a bean, in its phase; LeaderElectors stops it again in its own.
+		this.elector.stop(callback);
+		this.elector.stop(callback);
+		await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(releasedAtCallback::isEmpty);
+		work.close();
+		await().atMost(TIMEOUT).until(() -> releasedAtCallback.size() == 2);
+		assertThat(releasedAtCallback).containsExactly(true, true);
 	}
 
 	@Test
