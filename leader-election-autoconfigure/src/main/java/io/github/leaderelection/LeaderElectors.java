@@ -62,6 +62,10 @@ public final class LeaderElectors implements SmartLifecycle {
 
 	private final Object monitor = new Object();
 
+	// Serialises start and stop. A stop waits under this one only, so that work still draining may create the
+	// elector of another role meanwhile.
+	private final Object lifecycleMonitor = new Object();
+
 	private volatile boolean running;
 
 	/**
@@ -143,16 +147,18 @@ public final class LeaderElectors implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		synchronized (this.monitor) {
-			if (this.running) {
-				return;
-			}
-			this.running = true;
-			this.electors.values().forEach((elector) -> {
-				if (elector instanceof Lifecycle lifecycle) {
-					lifecycle.start();
+		synchronized (this.lifecycleMonitor) {
+			synchronized (this.monitor) {
+				if (this.running) {
+					return;
 				}
-			});
+				this.running = true;
+				this.electors.values().forEach((elector) -> {
+					if (elector instanceof Lifecycle lifecycle) {
+						lifecycle.start();
+					}
+				});
+			}
 		}
 	}
 
@@ -162,12 +168,17 @@ public final class LeaderElectors implements SmartLifecycle {
 	 */
 	@Override
 	public void stop() {
-		synchronized (this.monitor) {
-			if (!this.running) {
-				return;
+		synchronized (this.lifecycleMonitor) {
+			List<LeaderElector> electors;
+			List<Runnable> onStop;
+			synchronized (this.monitor) {
+				if (!this.running) {
+					return;
+				}
+				this.running = false;
+				electors = List.copyOf(this.electors.values());
+				onStop = List.copyOf(this.onStop);
 			}
-			this.running = false;
-			List<LeaderElector> electors = List.copyOf(this.electors.values());
 			CountDownLatch stopped = new CountDownLatch(electors.size());
 			for (LeaderElector elector : electors) {
 				if (elector instanceof SmartLifecycle lifecycle) {
@@ -181,7 +192,7 @@ public final class LeaderElectors implements SmartLifecycle {
 				}
 			}
 			awaitStopped(stopped);
-			this.onStop.forEach(Runnable::run);
+			onStop.forEach(Runnable::run);
 		}
 	}
 

@@ -19,9 +19,13 @@ package io.github.leaderelection.support;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
+import io.github.leaderelection.LeaderElector;
+import io.github.leaderelection.LeaderElectors;
 import io.github.leaderelection.LeaderWork;
 import io.github.leaderelection.event.LeadershipEvent;
 import io.github.leaderelection.event.OnGrantedEvent;
@@ -148,6 +152,30 @@ class LeaseLeaderElectorEngineTests {
 		work.close();
 		await().atMost(TIMEOUT).until(() -> releasedAtCallback.size() == 2);
 		assertThat(releasedAtCallback).containsExactly(true, true);
+	}
+
+	@Test
+	void workThatAsksForANewRoleWhileAllRolesStopDoesNotHoldTheStopBack() throws Exception {
+		LeaderElectors electors = new LeaderElectors("orders", (role) -> new LeaseLeaderElector(role, "node-1", "host",
+				new InMemoryLeaseStore(), LONG_LEASES, this.events, this.clock), Duration.ofSeconds(35));
+		electors.start();
+		try {
+			LeaderElector orders = electors.forRole("orders");
+			await().atMost(TIMEOUT).until(orders::isLeader);
+			LeaderWork work = orders.admit("ReportJob.run()").orElseThrow();
+			CompletableFuture<Void> stopped = CompletableFuture.runAsync(electors::stop);
+			await().atMost(TIMEOUT).until(() -> !orders.isLeader());
+			// The running job calls a @LeaderOnly method of a role that nothing used before, then ends.
+			CompletableFuture<Void> job = CompletableFuture.runAsync(() -> {
+				electors.forRole("exports");
+				work.close();
+			});
+			job.get(5, TimeUnit.SECONDS);
+			stopped.get(5, TimeUnit.SECONDS);
+		}
+		finally {
+			electors.stop();
+		}
 	}
 
 	@Test
