@@ -113,6 +113,9 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 	// Completes once the current or last stop has released: later stops are called back then.
 	private @Nullable CompletableFuture<Void> stopped;
 
+	// A start that came while a stop still drained: made once that stop has released.
+	private boolean startOwed;
+
 	// Incremented by every start: a store call that returns into a later start is ignored.
 	private long generation;
 
@@ -244,10 +247,15 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 	public void start() {
 		synchronized (this.monitor) {
 			if (this.running) {
+				if (this.stopping) {
+					// Started again while a stop still drains: run the election again once that stop has released.
+					this.startOwed = true;
+				}
 				return;
 			}
 			this.running = true;
 			this.stopping = false;
+			this.startOwed = false;
 			// A store call of the previous start may still be on its way: its reply is dropped by generation.
 			this.generation++;
 			this.stepInFlight = false;
@@ -294,6 +302,7 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 			if (this.stopping && stopped != null) {
 				// Stopped twice, as the default role's elector is (a bean, and one of LeaderElectors): call back
 				// once the first stop has drained and released, not while it still does.
+				this.startOwed = false;
 				stopped.whenComplete((result, ex) -> callback.run());
 				return;
 			}
@@ -312,7 +321,10 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 		stopped.whenComplete((result, ex) -> callback.run());
 		CompletableFuture<Void> drained = (drain != null) ? drain.done : CompletableFuture.completedFuture(null);
 		CompletableFuture<Void> finished = stopped;
-		drained.whenComplete((result, ex) -> finishStop(() -> finished.complete(null)));
+		drained.whenComplete((result, ex) -> finishStop(() -> {
+			finished.complete(null);
+			startIfOwed();
+		}));
 	}
 
 	/**
@@ -397,6 +409,17 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 			}
 			finish.run();
 		});
+	}
+
+	private void startIfOwed() {
+		boolean owed;
+		synchronized (this.monitor) {
+			owed = this.startOwed;
+			this.startOwed = false;
+		}
+		if (owed) {
+			start();
+		}
 	}
 
 	private void onReleased() {

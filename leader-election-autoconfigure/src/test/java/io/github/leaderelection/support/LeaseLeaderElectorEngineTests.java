@@ -155,6 +155,21 @@ class LeaseLeaderElectorEngineTests {
 	}
 
 	@Test
+	void aStartWhileAStopStillDrainsRunsTheElectionAgainAfterIt() {
+		this.elector.start();
+		await().atMost(TIMEOUT).until(this.elector::isLeader);
+		LeaderWork work = this.elector.admit("ReportJob.run()").orElseThrow();
+		List<Boolean> stopped = new CopyOnWriteArrayList<>();
+		// A context stopped and started again (a pause and resume) before the drain has ended.
+		this.elector.stop(() -> stopped.add(true));
+		this.elector.start();
+		work.close();
+		await().atMost(TIMEOUT).until(() -> !stopped.isEmpty());
+		await().atMost(TIMEOUT).until(this.elector::isLeader);
+		assertThat(this.elector.isRunning()).isTrue();
+	}
+
+	@Test
 	void workThatAsksForANewRoleWhileAllRolesStopDoesNotHoldTheStopBack() throws Exception {
 		LeaderElectors electors = new LeaderElectors("orders", (role) -> new LeaseLeaderElector(role, "node-1", "host",
 				new InMemoryLeaseStore(), LONG_LEASES, this.events, this.clock), Duration.ofSeconds(35));
