@@ -45,8 +45,10 @@ import org.springframework.util.ClassUtils;
 /**
  * Proceeds with a {@link LeaderOnly @LeaderOnly} call only on the leader of its role, as admitted work that a
  * graceful handover waits for. A call that returns a {@link CompletionStage} stays admitted until the stage
- * completes; a reactive publisher is admitted again when subscribed, and stays admitted until it terminates or is
- * cancelled.
+ * completes. A reactive type that may be empty ({@code Mono}, {@code Flux}...) is admitted again when subscribed,
+ * and stays admitted until it terminates or is cancelled; other return values, including a plain
+ * {@link java.util.concurrent.Future} and reactive types that cannot be empty (RxJava's {@code Single}), count only
+ * until the call returns.
  */
 final class LeaderOnlyInterceptor implements MethodInterceptor {
 

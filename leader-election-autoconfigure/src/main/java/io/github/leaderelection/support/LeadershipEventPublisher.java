@@ -17,6 +17,7 @@
 
 package io.github.leaderelection.support;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -71,14 +72,7 @@ public final class LeadershipEventPublisher implements AutoCloseable {
 						});
 			}
 			try {
-				this.executor.execute(() -> {
-					try {
-						deliver(event);
-					}
-					finally {
-						delivered.complete(null);
-					}
-				});
+				this.executor.execute(new Delivery(event, delivered));
 			}
 			catch (RejectedExecutionException ex) {
 				delivered.complete(null);
@@ -114,13 +108,48 @@ public final class LeadershipEventPublisher implements AutoCloseable {
 			if (!executor.awaitTermination(CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)) {
 				logger.warn(() -> "Leadership event listeners did not finish within %d ms; dropping the rest"
 					.formatted(CLOSE_TIMEOUT_MILLIS));
-				executor.shutdownNow();
+				drop(executor.shutdownNow());
 			}
 		}
 		catch (InterruptedException ex) {
-			executor.shutdownNow();
+			drop(executor.shutdownNow());
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	// A dropped event is as good as delivered to whoever waits for its listeners, such as a drain.
+	private static void drop(List<Runnable> dropped) {
+		dropped.forEach((task) -> {
+			if (task instanceof Delivery delivery) {
+				delivery.delivered.complete(null);
+			}
+		});
+	}
+
+	/**
+	 * One event on its way, and the future that completes once its listeners have returned.
+	 */
+	private final class Delivery implements Runnable {
+
+		private final LeadershipEvent event;
+
+		private final CompletableFuture<Void> delivered;
+
+		Delivery(LeadershipEvent event, CompletableFuture<Void> delivered) {
+			this.event = event;
+			this.delivered = delivered;
+		}
+
+		@Override
+		public void run() {
+			try {
+				deliver(this.event);
+			}
+			finally {
+				this.delivered.complete(null);
+			}
+		}
+
 	}
 
 }

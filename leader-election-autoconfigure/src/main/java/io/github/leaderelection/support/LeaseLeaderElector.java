@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.leaderelection.LeaderElector;
+import io.github.leaderelection.LeaderElectors;
 import io.github.leaderelection.LeaderInfo;
 import io.github.leaderelection.LeaderWork;
 import io.github.leaderelection.Leadership;
@@ -221,7 +222,8 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 	@Override
 	public void yieldLeadership() {
 		synchronized (this.monitor) {
-			if (this.term == null || !this.running || this.stopping) {
+			if (validTerm() == null || !this.running || this.stopping) {
+				// A term past its deadline is revoked as expired, by the timer.
 				return;
 			}
 			beginDrain(RevokeReason.YIELDED);
@@ -339,6 +341,15 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 		synchronized (this.monitor) {
 			return this.running;
 		}
+	}
+
+	/**
+	 * The phase of {@link LeaderElectors}: an elector that is also a bean (the default
+	 * role's) starts and stops with the registry, not before the scheduler and the web server have stopped.
+	 */
+	@Override
+	public int getPhase() {
+		return LeaderElectors.PHASE;
 	}
 
 	@Override
@@ -653,6 +664,7 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 		this.lease = null;
 		cancel(this.expiry);
 		this.expiry = null;
+		forgetWork(lease);
 		Grant term = this.term;
 		if (term != null && term.leadership() == lease.leadership()) {
 			this.term = null;
@@ -725,6 +737,7 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 	private void endDrain(Drain drain, boolean release) {
 		this.drain = null;
 		cancel(drain.timeout);
+		forgetWork(drain.term);
 		Grant lease = this.lease;
 		if (release && lease != null && lease.leadership() == drain.term.leadership()) {
 			this.lease = null;
@@ -742,6 +755,12 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 			this.wakeUp = true;
 		}
 		drain.done.complete(null);
+	}
+
+	// Nothing waits for the runs of a term once its lease is gone: runs never closed (a stage that never completes)
+	// must not pile up.
+	private void forgetWork(Grant term) {
+		this.inFlight.removeIf((work) -> work.leadership == term.leadership());
 	}
 
 	private List<String> running(Drain drain) {
