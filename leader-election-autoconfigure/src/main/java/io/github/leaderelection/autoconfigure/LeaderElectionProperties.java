@@ -210,6 +210,7 @@ public class LeaderElectionProperties {
 			throw new InvalidConfigurationPropertyValueException("leader.election.instance-id", this.instanceId,
 					"Must not be empty or contain whitespace, for example node-1; leave it unset for a generated id.");
 		}
+		this.redis.validate(this.leaseDuration, this.renewInterval);
 	}
 
 	private static void positive(String property, @Nullable Duration value, String example) {
@@ -246,6 +247,75 @@ public class LeaderElectionProperties {
 		 * No store: this instance always leads, for a single instance or local development.
 		 */
 		STANDALONE
+
+	}
+
+	private final Redis redis = new Redis();
+
+	public Redis getRedis() {
+		return this.redis;
+	}
+
+	/**
+	 * Properties of the Redis lease store.
+	 */
+	public static class Redis {
+
+		/**
+		 * Whether the first claim of a role on a Redis that started less than a lease ago, or was flushed since it
+		 * started, waits until a lease lost with the old data has expired. Switch it off only where no earlier leader
+		 * can exist, such as tests.
+		 */
+		private boolean quarantineNewServer = true;
+
+		/**
+		 * Number of replicas that must acknowledge a grant or renewal (WAIT) before it counts; 0 not to wait.
+		 */
+		private int replicas = 0;
+
+		/**
+		 * Time a grant or renewal waits for the replicas to acknowledge it.
+		 */
+		private Duration replicaTimeout = Duration.ofMillis(500);
+
+		public boolean isQuarantineNewServer() {
+			return this.quarantineNewServer;
+		}
+
+		public void setQuarantineNewServer(boolean quarantineNewServer) {
+			this.quarantineNewServer = quarantineNewServer;
+		}
+
+		public int getReplicas() {
+			return this.replicas;
+		}
+
+		public void setReplicas(int replicas) {
+			this.replicas = replicas;
+		}
+
+		public Duration getReplicaTimeout() {
+			return this.replicaTimeout;
+		}
+
+		public void setReplicaTimeout(Duration replicaTimeout) {
+			this.replicaTimeout = replicaTimeout;
+		}
+
+		void validate(Duration leaseDuration, Duration renewInterval) {
+			if (this.replicas < 0) {
+				throw new InvalidConfigurationPropertyValueException("leader.election.redis.replicas", this.replicas,
+						"Must not be negative: the number of replicas that must acknowledge each grant and renewal, for example 1, or 0 not to wait.");
+			}
+			positive("leader.election.redis.replica-timeout", this.replicaTimeout, "500ms");
+			Duration maximum = leaseDuration.minus(renewInterval);
+			if (this.replicas > 0 && this.replicaTimeout.compareTo(maximum) >= 0) {
+				throw new InvalidConfigurationPropertyValueException("leader.election.redis.replica-timeout",
+						this.replicaTimeout,
+						"Must be below lease-duration minus renew-interval (%s here), so that a renewal that waits for the replicas still ends before the lease, for example 500ms."
+							.formatted(DurationStyle.SIMPLE.print(maximum)));
+			}
+		}
 
 	}
 

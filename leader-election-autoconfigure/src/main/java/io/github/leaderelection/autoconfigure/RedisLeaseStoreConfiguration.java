@@ -47,7 +47,12 @@ class RedisLeaseStoreConfiguration {
 	@ConditionalOnMissingBean(LeaseStore.class)
 	RedisLeaseStore redisLeaseStore(RedisConnectionFactory connectionFactory, LeaderElectionProperties properties) {
 		properties.validate();
-		return new RedisLeaseStore(connectionFactory, properties.getKeyPrefix(), properties.getRetryInterval());
+		LeaderElectionProperties.Redis redis = properties.getRedis();
+		RedisLeaseStore.Options options = RedisLeaseStore.Options.DEFAULTS
+			.withQuarantineNewServer(redis.isQuarantineNewServer())
+			.withReplicas(redis.getReplicas(), redis.getReplicaTimeout());
+		return new RedisLeaseStore(connectionFactory, properties.getKeyPrefix(), properties.getRetryInterval(),
+				options);
 	}
 
 	static final class NotStandaloneCondition extends SpringBootCondition {

@@ -17,15 +17,26 @@
 
 package io.github.leaderelection.redis;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -42,9 +53,12 @@ import org.springframework.core.log.LogAccessor;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.NamedNode;
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisNode;
 import org.springframework.data.redis.connection.RedisSentinelConfiguration;
+import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.util.Assert;
@@ -59,19 +73,28 @@ import org.springframework.util.ClassUtils;
  * <table>
  * <caption>Redis keys</caption>
  * <tr><th>key</th><th>type</th><th>TTL</th><th>written by</th></tr>
- * <tr><td>{@code {leader-election:orders}:lock}</td><td>string: leader's instance id</td><td>lease duration</td>
- * <td>acquire, renew, release</td></tr>
- * <tr><td>{@code {leader-election:orders}:info}</td><td>hash: leader info</td><td>lease duration</td>
- * <td>acquire, renew, release</td></tr>
+ * <tr><td>{@code {leader-election:orders}:lock}</td><td>string: the holder's instance id and nonce, separated by a
+ * space</td><td>lease duration</td><td>acquire, renew, release</td></tr>
  * <tr><td>{@code {leader-election:orders}:token}</td><td>integer: last fencing token</td><td>none</td>
- * <td>acquire</td></tr>
- * <tr><td>{@code {leader-election:orders}:epoch}</td><td>string: when the data set began</td><td>none</td>
- * <td>acquire</td></tr>
- * <tr><td>{@code {leader-election:orders}:quarantine}</td><td>string</td><td>up to one lease duration</td>
- * <td>acquire, after a loss of data</td></tr>
+ * <td>acquire, renew (after a loss)</td></tr>
+ * <tr><td>{@code {leader-election:orders}:state}</td><td>hash: stamp of the server that wrote it last
+ * ({@code run_id} and {@code master_replid}), the holder and its expiry, a quarantine with its reason, the leader
+ * info</td><td>none</td><td>acquire, renew, release</td></tr>
  * </table>
- * Releases are published on the channel {@code {leader-election:orders}:released}. The token and epoch keys stay
- * on purpose: they are what keeps fencing tokens increasing.
+ * Releases are published on the channel {@code {leader-election:orders}:released}. The token and state keys stay on
+ * purpose: they are what keeps fencing tokens increasing and reveals a loss. Since they have no TTL, no
+ * {@code volatile-*} eviction policy evicts them; an {@code allkeys-*} policy with {@code maxmemory} set could, so
+ * the store then refuses to start, and refuses every claim ({@link Acquisition.Outcome#MISCONFIGURED}).
+ * <p>
+ * A claim is quarantined for one full lease after any sign that the role's data was lost or rolled back: the state
+ * is missing though this instance saw it, or was written by another server (a restart, a promoted replica); the
+ * lock is missing before the expiry the state records (evicted or deleted); the counter is below a token this
+ * instance has seen. The token counter then restarts above itself, Redis's clock in microseconds and every token this
+ * instance has seen. Refusals carry the counter, so every instance learns the highest token.
+ * <p>
+ * With {@link Options#replicas()} above zero, a grant or renewal counts only once that many replicas acknowledged
+ * it ({@code WAIT}); both then run on a connection of their own, so that {@code WAIT} never blocks a connection
+ * that the application shares.
  * <p>
  * A {@link SmartLifecycle} that stops after the electors and before the connection factory, so the release
  * subscription closes while Redis is still reachable.
@@ -85,19 +108,41 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 	 */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 8192;
 
-	static final RedisScript<List> ACQUIRE = script("acquire.lua", List.class);
+	static final RedisScript<List> ACQUIRE = script(List.class, "common.lua", "acquire.lua");
 
-	static final RedisScript<Long> RENEW = script("renew.lua", Long.class);
+	static final RedisScript<List> RENEW = script(List.class, "common.lua", "renew.lua");
 
-	static final RedisScript<Long> RELEASE = script("release.lua", Long.class);
+	static final RedisScript<Long> RELEASE = script(Long.class, "release.lua");
 
-	static final RedisScript<List> LEADER = script("leader.lua", List.class);
+	static final RedisScript<List> LEADER = script(List.class, "leader.lua");
+
+	static final long HELD = 0;
+
+	static final long GRANTED = 1;
+
+	static final long QUARANTINED = 2;
+
+	static final long DUPLICATE = 3;
+
+	static final long MISCONFIGURED = 4;
+
+	/**
+	 * How long {@link #start()} waits for Redis to tell its eviction policy; a Redis that does not answer in time
+	 * is checked by every claim instead.
+	 */
+	private static final long STARTUP_CHECK_TIMEOUT_MILLIS = 2000;
+
+	private static final String SKIP_NEW_SERVER_QUARANTINE = "set leader.election.redis.quarantine-new-server=false where no earlier leader can exist, such as tests";
 
 	private static final LogAccessor logger = new LogAccessor(RedisLeaseStore.class);
+
+	private final RedisConnectionFactory connectionFactory;
 
 	private final StringRedisTemplate redis;
 
 	private final String keyPrefix;
+
+	private final Options options;
 
 	private final String target;
 
@@ -107,87 +152,130 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 
 	private final AtomicBoolean reachable = new AtomicBoolean(true);
 
+	private final AtomicBoolean acknowledged = new AtomicBoolean(true);
+
 	private volatile boolean running;
+
+	/**
+	 * Creates a store on the given connection factory with the {@link Options#DEFAULTS default options}.
+	 * @param connectionFactory the connection factory; it must be started before the store is used
+	 * @param keyPrefix the first part of every key's hash tag, for example {@code leader-election}
+	 * @param resubscribeInterval how long to wait before subscribing again after the release subscription failed
+	 */
+	public RedisLeaseStore(RedisConnectionFactory connectionFactory, String keyPrefix, Duration resubscribeInterval) {
+		this(connectionFactory, keyPrefix, resubscribeInterval, Options.DEFAULTS);
+	}
 
 	/**
 	 * Creates a store on the given connection factory.
 	 * @param connectionFactory the connection factory; it must be started before the store is used
 	 * @param keyPrefix the first part of every key's hash tag, for example {@code leader-election}
 	 * @param resubscribeInterval how long to wait before subscribing again after the release subscription failed
+	 * @param options what the store checks beyond what it always does
+	 * @throws IllegalArgumentException when {@code options} ask for replicas on Redis Cluster
 	 */
-	public RedisLeaseStore(RedisConnectionFactory connectionFactory, String keyPrefix, Duration resubscribeInterval) {
+	public RedisLeaseStore(RedisConnectionFactory connectionFactory, String keyPrefix, Duration resubscribeInterval,
+			Options options) {
 		Assert.notNull(connectionFactory, "'connectionFactory' must not be null");
 		Assert.hasText(keyPrefix, "'keyPrefix' must not be empty");
 		Assert.isTrue(keyPrefix.chars().noneMatch((c) -> Character.isWhitespace(c) || c == '{' || c == '}'),
 				"'keyPrefix' must not contain whitespace or braces");
+		Assert.notNull(options, "'options' must not be null");
+		Assert.isTrue(options.replicas() == 0 || !isCluster(connectionFactory),
+				"Waiting for replicas is not supported on Redis Cluster: set 'replicas' to 0");
+		this.connectionFactory = connectionFactory;
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.keyPrefix = keyPrefix;
+		this.options = options;
 		this.target = describe(connectionFactory);
 		this.subscriber = new ReleaseSubscriber(connectionFactory, keyPrefix, resubscribeInterval);
 	}
 
 	@Override
 	public Acquisition acquire(LeaseClaim claim) {
-		Keys keys = keys(claim.role());
-		Seen seen = this.seen.getOrDefault(claim.role(), Seen.NONE);
-		List<?> reply = call(() -> this.redis.execute(ACQUIRE,
-				List.of(keys.lock(), keys.token(), keys.info(), keys.epoch(), keys.quarantine()), claim.instanceId(),
-				Long.toString(claim.leaseDuration().toMillis()), seen.epoch(), claim.hostname(),
-				Long.toString(claim.startedAt().toEpochMilli()), Long.toString(seen.token())));
-		Assert.state(reply != null && reply.size() == 3, () -> "Unexpected reply to acquire.lua: " + reply);
+		String role = claim.role();
+		Keys keys = keys(role);
+		Seen seen = this.seen.getOrDefault(role, Seen.NONE);
+		Duration lease = claim.leaseDuration();
+		String holder = encode(claim.holder());
+		List<?> reply = call(() -> execute(ACQUIRE, List.of(keys.lock(), keys.token(), keys.state()),
+				List.of(holder, Long.toString(lease.toMillis()), seen.stamp(), Long.toString(seen.token()),
+						claim.hostname(), Long.toString(claim.startedAt().toEpochMilli()),
+						this.options.quarantineNewServer() ? "1" : "0"),
+				(granted) -> granted != null && Long.valueOf(GRANTED).equals(granted.get(0)), "grant", role));
+		logger.trace(() -> "acquire.lua %s %s -> %s".formatted(keys.lock(), holder, reply));
+		Assert.state(reply != null && reply.size() == 6, () -> "Unexpected reply to acquire.lua: " + reply);
 		long status = (Long) reply.get(0);
 		long value = (Long) reply.get(1);
-		String epoch = (String) reply.get(2);
-		logger.trace(() -> "acquire.lua %s %s -> %s".formatted(keys.lock(), claim.instanceId(), reply));
-		Seen now = (status == 1) ? new Seen(epoch, Math.max(value, seen.token())) : new Seen(epoch, seen.token());
-		this.seen.put(claim.role(), now);
-		if (status == 1) {
+		long counter = (Long) reply.get(2);
+		String stamp = (String) reply.get(3);
+		String reason = (String) reply.get(4);
+		long detail = (Long) reply.get(5);
+		this.seen.merge(role, new Seen(stamp, counter), Seen::merge);
+		if (status == GRANTED) {
 			return Acquisition.granted(value);
 		}
-		if (status == 2) {
-			return Acquisition.quarantined(Duration.ofMillis(value), "");
+		if (status == QUARANTINED) {
+			return Acquisition.quarantined(Duration.ofMillis(value), quarantineReason(reason, role, detail, lease));
+		}
+		if (status == MISCONFIGURED) {
+			return Acquisition.misconfigured(lease, new UnsafeEvictionPolicyException(this.target, reason, detail)
+				.getMessage());
+		}
+		if (status == DUPLICATE) {
+			return Acquisition.duplicate(Duration.ofMillis(value));
 		}
 		return Acquisition.held(Duration.ofMillis(value));
 	}
 
 	@Override
 	public boolean renew(String role, LeaseHolder holder, Duration leaseDuration) {
-		String instanceId = holder.instanceId();
 		Keys keys = keys(role);
-		Long reply = call(() -> this.redis.execute(RENEW, List.of(keys.lock(), keys.info()), instanceId,
-				Long.toString(leaseDuration.toMillis())));
-		logger.trace(() -> "renew.lua %s %s -> %s".formatted(keys.lock(), instanceId, reply));
-		return reply != null && reply == 1L;
+		String encoded = encode(holder);
+		long seenToken = this.seen.getOrDefault(role, Seen.NONE).token();
+		List<?> reply = call(() -> execute(RENEW, List.of(keys.lock(), keys.token(), keys.state()),
+				List.of(encoded, Long.toString(leaseDuration.toMillis()), Long.toString(seenToken)),
+				(renewed) -> renewed != null && Long.valueOf(1).equals(renewed.get(0)), "renewal", role));
+		logger.trace(() -> "renew.lua %s %s -> %s".formatted(keys.lock(), encoded, reply));
+		Assert.state(reply != null && reply.size() == 2, () -> "Unexpected reply to renew.lua: " + reply);
+		String reason = (String) reply.get(1);
+		if (!reason.isEmpty()) {
+			logger.warn(() -> "Refused to renew the lease of '%s': %s".formatted(role,
+					quarantineReason(reason, role, 0, leaseDuration)));
+		}
+		return Long.valueOf(1).equals(reply.get(0));
 	}
 
 	@Override
 	public boolean release(String role, LeaseHolder holder) {
-		String instanceId = holder.instanceId();
 		Keys keys = keys(role);
-		Long reply = call(() -> this.redis.execute(RELEASE, List.of(keys.lock(), keys.info()), instanceId,
-				keys.released()));
-		logger.trace(() -> "release.lua %s %s -> %s".formatted(keys.lock(), instanceId, reply));
+		String encoded = encode(holder);
+		Long reply = call(
+				() -> this.redis.execute(RELEASE, List.of(keys.lock(), keys.state()), encoded, keys.released()));
+		logger.trace(() -> "release.lua %s %s -> %s".formatted(keys.lock(), encoded, reply));
 		return reply != null && reply == 1L;
 	}
 
 	@Override
 	public Optional<LeaderInfo> currentLeader(String role) {
 		Keys keys = keys(role);
-		List<?> reply = call(() -> this.redis.execute(LEADER, List.of(keys.lock(), keys.info())));
+		List<?> reply = call(() -> this.redis.execute(LEADER, List.of(keys.lock(), keys.state())));
 		if (reply == null || reply.isEmpty()) {
 			return Optional.empty();
 		}
-		String holder = (String) reply.get(0);
+		String lock = (String) reply.get(0);
+		int space = lock.lastIndexOf(' ');
+		String instanceId = (space > 0) ? lock.substring(0, space) : lock;
 		Map<String, String> fields = new HashMap<>();
 		for (int i = 1; i + 1 < reply.size(); i += 2) {
 			fields.put((String) reply.get(i), (String) reply.get(i + 1));
 		}
-		if (!holder.equals(fields.get("instanceId"))) {
-			// A lease without matching info: written by a foreign client; report what is known.
+		if (!lock.equals(fields.get("holder"))) {
+			// A lock without matching state: written by a foreign client; report what is known.
 			Instant unknown = Instant.EPOCH;
-			return Optional.of(new LeaderInfo(role, holder, "", unknown, unknown, unknown, 0));
+			return Optional.of(new LeaderInfo(role, instanceId, "", unknown, unknown, unknown, 0));
 		}
-		return Optional.of(new LeaderInfo(role, holder, fields.getOrDefault("hostname", ""),
+		return Optional.of(new LeaderInfo(role, instanceId, fields.getOrDefault("hostname", ""),
 				instant(fields.get("startedAt")), instant(fields.get("acquiredAt")),
 				instant(fields.get("lastRenewedAt")), Long.parseLong(fields.getOrDefault("fencingToken", "0"))));
 	}
@@ -199,8 +287,13 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		return this.subscriber.add(role, listener);
 	}
 
+	/**
+	 * Starts the store, first asking Redis for its eviction policy.
+	 * @throws UnsafeEvictionPolicyException when Redis answers that it may evict any key when full
+	 */
 	@Override
 	public void start() {
+		refuseUnsafeEvictionPolicy();
 		this.running = true;
 	}
 
@@ -227,6 +320,13 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		return this.keyPrefix;
 	}
 
+	/**
+	 * Options this store was created with.
+	 */
+	public Options options() {
+		return this.options;
+	}
+
 	@Override
 	public String toString() {
 		return this.target;
@@ -237,13 +337,178 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		return new Keys("{" + this.keyPrefix + ":" + role + "}");
 	}
 
+	private String quarantineReason(String code, String role, long uptimeSeconds, Duration lease) {
+		String wait = "no leader for one lease (%s), until any former leader's deadline has passed"
+			.formatted(format(lease));
+		return switch (code) {
+			case "new-server" -> "%s started %d s ago and may have restarted with a lease of '%s' still in use; no leader until it has run for one lease (%s) (%s)"
+				.formatted(this.target, uptimeSeconds, role, format(lease), SKIP_NEW_SERVER_QUARANTINE);
+			case "flushed" -> "FLUSHALL or FLUSHDB ran on %s since it started and may have deleted a lease of '%s' still in use; %s (%s)"
+				.formatted(this.target, role, wait, SKIP_NEW_SERVER_QUARANTINE);
+			case "moved" -> "%s restarted or failed over since the last write of '%s' (its run id or replication id changed); %s"
+				.formatted(this.target, role, wait);
+			case "lock-vanished" -> "The lock of '%s' on %s vanished before it expired (evicted or deleted); %s"
+				.formatted(role, this.target, wait);
+			case "data-gone" -> "The data of '%s' on %s is gone (FLUSHALL, or a restart without persistence); %s"
+				.formatted(role, this.target, wait);
+			case "state-gone" -> "The state of '%s' on %s vanished while its lock was held (deleted or evicted); %s"
+				.formatted(role, this.target, wait);
+			case "rolled-back" -> "The token counter of '%s' on %s is below a token granted before (its data was rolled back, for example by a restart from an older file); %s"
+				.formatted(role, this.target, wait);
+			default -> "%s may have lost the data of '%s' (%s); %s".formatted(this.target, role, code, wait);
+		};
+	}
+
+	// Without replicas to wait for, the template's EVALSHA on the shared connection. Otherwise on a connection of
+	// the caller's own: WAIT blocks the connection it is sent on, and counts only that connection's writes.
+	private <T> @Nullable T execute(RedisScript<T> script, List<String> keys, List<String> args,
+			Predicate<@Nullable T> acknowledge, String what, String role) {
+		if (this.options.replicas() == 0) {
+			return this.redis.execute(script, keys, args.toArray());
+		}
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			T reply = evaluate(connection, script, keys, args);
+			if (acknowledge.test(reply)) {
+				awaitReplicas(connection, what, role);
+			}
+			return reply;
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T> @Nullable T evaluate(RedisConnection connection, RedisScript<T> script, List<String> keys,
+			List<String> args) {
+		byte[][] keysAndArgs = new byte[keys.size() + args.size()][];
+		int i = 0;
+		for (String value : keys) {
+			keysAndArgs[i++] = bytes(value);
+		}
+		for (String value : args) {
+			keysAndArgs[i++] = bytes(value);
+		}
+		ReturnType type = ReturnType.fromJavaType(script.getResultType());
+		Object reply;
+		try {
+			reply = dedicated(connection,
+					() -> connection.scriptingCommands().evalSha(script.getSha1(), type, keys.size(), keysAndArgs));
+		}
+		catch (DataAccessException ex) {
+			if (!isNoScript(ex)) {
+				throw ex;
+			}
+			reply = dedicated(connection, () -> connection.scriptingCommands()
+				.eval(bytes(script.getScriptAsString()), type, keys.size(), keysAndArgs));
+		}
+		return (T) strings(reply);
+	}
+
+	private void awaitReplicas(RedisConnection connection, String what, String role) {
+		int replicas = this.options.replicas();
+		Duration timeout = this.options.replicaTimeout();
+		Object reply = dedicated(connection, () -> connection.execute("WAIT", bytes(Integer.toString(replicas)),
+				bytes(Long.toString(timeout.toMillis()))));
+		long acknowledged = (reply instanceof Number number) ? number.longValue() : 0;
+		if (acknowledged < replicas) {
+			InsufficientReplicasException ex = new InsufficientReplicasException(
+					"%d of %d replicas of %s acknowledged the %s of '%s' within %s, so it does not count"
+						.formatted(acknowledged, replicas, this.target, what, role, format(timeout)));
+			if (this.acknowledged.compareAndSet(true, false)) {
+				logger.warn(() -> ex.getMessage() + "; leader election waits for the replicas");
+			}
+			throw ex;
+		}
+		if (this.acknowledged.compareAndSet(false, true)) {
+			logger.info(() -> "Replicas of %s acknowledge again".formatted(this.target));
+		}
+	}
+
+	// Lettuce sends commands on the connection the application shares unless they are pipelined: a pipeline
+	// of one command runs on a connection of this RedisConnection's own. A Jedis connection is always its own, and
+	// runs commands outside a pipeline only.
+	private static @Nullable Object dedicated(RedisConnection connection, Supplier<@Nullable Object> command) {
+		if (isJedis(connection)) {
+			return command.get();
+		}
+		connection.openPipeline();
+		command.get();
+		List<Object> results = connection.closePipeline();
+		Assert.state(results.size() == 1, () -> "Unexpected pipeline results: " + results);
+		return results.get(0);
+	}
+
+	private static @Nullable Object strings(@Nullable Object reply) {
+		if (reply instanceof byte[] bytes) {
+			return new String(bytes, StandardCharsets.UTF_8);
+		}
+		if (reply instanceof List<?> list) {
+			List<Object> converted = new ArrayList<>(list.size());
+			list.forEach((element) -> converted.add(strings(element)));
+			return converted;
+		}
+		return reply;
+	}
+
+	private static boolean isNoScript(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause.getMessage() != null && cause.getMessage().contains("NOSCRIPT")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private void refuseUnsafeEvictionPolicy() {
+		FutureTask<Optional<UnsafeEvictionPolicyException>> check = new FutureTask<>(this::evictionProblem);
+		Thread thread = new Thread(check, "leader-election-eviction-check");
+		thread.setDaemon(true);
+		thread.start();
+		Optional<UnsafeEvictionPolicyException> problem;
+		try {
+			problem = check.get(STARTUP_CHECK_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException | ExecutionException ex) {
+			// Every claim checks the policy too.
+			logger.debug(() -> "Could not read the eviction policy of %s at start: %s".formatted(this.target, ex));
+			return;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return;
+		}
+		if (problem.isPresent()) {
+			throw problem.get();
+		}
+	}
+
+	private Optional<UnsafeEvictionPolicyException> evictionProblem() {
+		Properties info = this.redis.execute((RedisCallback<Properties>) (connection) -> connection.serverCommands()
+			.info("memory"));
+		if (info == null) {
+			return Optional.empty();
+		}
+		// On Redis Cluster each node's fields come prefixed with its address and a dot.
+		for (String name : info.stringPropertyNames()) {
+			if (name.endsWith("maxmemory_policy")) {
+				String prefix = name.substring(0, name.length() - "maxmemory_policy".length());
+				String policy = info.getProperty(name);
+				long maxmemory = Long.parseLong(info.getProperty(prefix + "maxmemory", "0"));
+				if (maxmemory > 0 && policy.startsWith("allkeys-")) {
+					return Optional.of(new UnsafeEvictionPolicyException(this.target, policy, maxmemory));
+				}
+			}
+		}
+		return Optional.empty();
+	}
+
 	private <T> @Nullable T call(Supplier<@Nullable T> command) {
 		try {
 			T result = command.get();
-			if (this.reachable.compareAndSet(false, true)) {
-				logger.info(() -> this.target + " is reachable again");
-			}
+			nowReachable();
 			return result;
+		}
+		catch (InsufficientReplicasException ex) {
+			nowReachable();
+			throw ex;
 		}
 		catch (DataAccessException ex) {
 			if (this.reachable.compareAndSet(true, false)) {
@@ -254,12 +519,75 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		}
 	}
 
+	private void nowReachable() {
+		if (this.reachable.compareAndSet(false, true)) {
+			logger.info(() -> this.target + " is reachable again");
+		}
+	}
+
+	/**
+	 * A duration as operators read it: {@code 850 ms}, {@code 7.1 s}, {@code 42 s}, {@code 2 min 5 s}.
+	 */
+	static String format(Duration duration) {
+		long millis = duration.toMillis();
+		if (millis < 1000) {
+			return millis + " ms";
+		}
+		if (millis < 10_000) {
+			return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+		}
+		long seconds = Math.round(millis / 1000.0);
+		if (seconds < 60) {
+			return seconds + " s";
+		}
+		if (seconds < 3600) {
+			return (seconds % 60 == 0) ? (seconds / 60) + " min" : "%d min %d s".formatted(seconds / 60, seconds % 60);
+		}
+		long minutes = Math.round(seconds / 60.0);
+		return (minutes % 60 == 0) ? (minutes / 60) + " h" : "%d h %d min".formatted(minutes / 60, minutes % 60);
+	}
+
+	private static String encode(LeaseHolder holder) {
+		return holder.instanceId() + " " + holder.nonce();
+	}
+
+	private static byte[] bytes(String value) {
+		return value.getBytes(StandardCharsets.UTF_8);
+	}
+
 	private static Instant instant(@Nullable String epochMillis) {
 		return (epochMillis != null) ? Instant.ofEpochMilli(Long.parseLong(epochMillis)) : Instant.EPOCH;
 	}
 
-	private static <T> RedisScript<T> script(String name, Class<T> resultType) {
-		return RedisScript.of(new ClassPathResource(name, RedisLeaseStore.class), resultType);
+	private static <T> RedisScript<T> script(Class<T> resultType, String... names) {
+		StringBuilder text = new StringBuilder();
+		for (String name : names) {
+			try {
+				text.append(new ClassPathResource(name, RedisLeaseStore.class).getContentAsString(StandardCharsets.UTF_8));
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Could not read " + name, ex);
+			}
+		}
+		return RedisScript.of(text.toString(), resultType);
+	}
+
+	private static boolean isJedis(RedisConnection connection) {
+		return ClassUtils.isPresent("redis.clients.jedis.Jedis", RedisLeaseStore.class.getClassLoader())
+				&& connection instanceof org.springframework.data.redis.connection.jedis.JedisConnection;
+	}
+
+	private static boolean isCluster(RedisConnectionFactory connectionFactory) {
+		ClassLoader classLoader = RedisLeaseStore.class.getClassLoader();
+		if (ClassUtils.isPresent("io.lettuce.core.RedisClient", classLoader)
+				&& connectionFactory instanceof org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory lettuce) {
+			return lettuce.isClusterAware();
+		}
+		if (ClassUtils.isPresent("redis.clients.jedis.Jedis", classLoader)
+				&& connectionFactory instanceof org.springframework.data.redis.connection.jedis.JedisConnectionFactory jedis) {
+			return jedis.isRedisClusterAware();
+		}
+		return false;
 	}
 
 	static String describe(RedisConnectionFactory connectionFactory) {
@@ -295,6 +623,51 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 	}
 
 	/**
+	 * What a {@link RedisLeaseStore} checks beyond what it always does.
+	 *
+	 * @param quarantineNewServer whether the first claim of a role on a Redis that started less than a lease ago, or
+	 * was flushed since it started, waits until a lease lost with the old data would have expired; switch it off only
+	 * where no earlier leader can exist, such as tests
+	 * @param replicas how many replicas must acknowledge a grant or renewal ({@code WAIT}) before it counts;
+	 * {@code 0} not to wait
+	 * @param replicaTimeout how long a grant or renewal waits for the replicas to acknowledge it
+	 * @since 0.1.0
+	 */
+	public record Options(boolean quarantineNewServer, int replicas, Duration replicaTimeout) {
+
+		/**
+		 * New servers quarantined, no replicas waited for.
+		 */
+		public static final Options DEFAULTS = new Options(true, 0, Duration.ofMillis(500));
+
+		public Options {
+			Assert.isTrue(replicas >= 0, "'replicas' must not be negative");
+			Assert.isTrue(replicaTimeout != null && !replicaTimeout.isNegative() && !replicaTimeout.isZero(),
+					"'replicaTimeout' must be positive");
+		}
+
+		/**
+		 * These options with {@link #quarantineNewServer()} set as given.
+		 * @param quarantineNewServer whether to quarantine a new or flushed server
+		 * @return the options
+		 */
+		public Options withQuarantineNewServer(boolean quarantineNewServer) {
+			return new Options(quarantineNewServer, this.replicas, this.replicaTimeout);
+		}
+
+		/**
+		 * These options with the replicas to wait for set as given.
+		 * @param replicas how many replicas must acknowledge a grant or renewal
+		 * @param replicaTimeout how long to wait for them
+		 * @return the options
+		 */
+		public Options withReplicas(int replicas, Duration replicaTimeout) {
+			return new Options(this.quarantineNewServer, replicas, replicaTimeout);
+		}
+
+	}
+
+	/**
 	 * The keys of one role, all under one hash tag.
 	 */
 	record Keys(String tag) {
@@ -307,16 +680,8 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 			return this.tag + ":token";
 		}
 
-		String info() {
-			return this.tag + ":info";
-		}
-
-		String epoch() {
-			return this.tag + ":epoch";
-		}
-
-		String quarantine() {
-			return this.tag + ":quarantine";
+		String state() {
+			return this.tag + ":state";
 		}
 
 		String released() {
@@ -326,11 +691,16 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 	}
 
 	/**
-	 * What this instance saw of a role's data: the epoch, to notice a loss, and the highest token, to stay above it.
+	 * What this instance saw of a role's data: the stamp of the server, to notice a loss, and the highest token, to
+	 * stay above it.
 	 */
-	private record Seen(String epoch, long token) {
+	private record Seen(String stamp, long token) {
 
 		static final Seen NONE = new Seen("", 0);
+
+		Seen merge(Seen later) {
+			return new Seen(later.stamp().isEmpty() ? this.stamp : later.stamp(), Math.max(this.token, later.token()));
+		}
 
 	}
 

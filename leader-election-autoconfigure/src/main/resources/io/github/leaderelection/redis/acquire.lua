@@ -1,61 +1,90 @@
--- acquire.lua: grant the lease to the caller if nobody holds it, with a fencing token and leader info, in one step.
--- KEYS[1]  lease key, e.g. {leader-election:orders}:lock      KEYS[2]  fencing token counter  {..}:token
--- KEYS[3]  leader info hash  {..}:info                          KEYS[4]  data epoch             {..}:epoch
--- KEYS[5]  quarantine marker {..}:quarantine
--- ARGV[1]  caller's instance id;  ARGV[2]  lease duration in milliseconds
--- ARGV[3]  epoch the caller saw last ('' if none);  ARGV[4]  caller's hostname;  ARGV[5]  caller's start, epoch ms
--- ARGV[6]  highest fencing token the caller has seen ('0' if none)
--- Returns  {1, token, epoch} when granted; {0, pttl of the holder's lease, epoch} when held by another instance;
---          {2, pttl of the quarantine, epoch} while no instance may be granted after a loss of data.
+-- acquire.lua: grant the lease to the caller unless another holder has it, the role's data may have been lost or
+-- rolled back, or the server may evict any key. Runs after common.lua.
+-- KEYS[1]  lock, e.g. {leader-election:orders}:lock   KEYS[2]  fencing-token counter  {..}:token
+-- KEYS[3]  state hash  {..}:state
+-- ARGV[1]  caller's holder: instance id, a space, nonce   ARGV[2]  lease duration in milliseconds
+-- ARGV[3]  server stamp the caller saw last ('' if none)  ARGV[4]  highest fencing token the caller has seen
+-- ARGV[5]  caller's hostname   ARGV[6]  caller's start, epoch ms
+-- ARGV[7]  '1' to quarantine a role met for the first time on a server that is new or was flushed, '0' not to
+-- Returns  {status, value, counter, stamp, reason, detail}:
+--          1 granted: value is the token;  0 held by another instance: value is the ms its lease has left;
+--          3 held under the caller's instance id with another nonce (a duplicate id): value as for 0;
+--          2 quarantined: value is the ms left, reason says why, detail is the server's uptime in seconds;
+--          4 misconfigured: reason is the eviction policy, detail is maxmemory; nothing is read or written.
+--          counter is the token counter, stamp the server stamp ('' for 4).
 local lease = tonumber(ARGV[2])
-local now = redis.call('TIME')
-local nowMicros = tonumber(now[1]) * 1000000 + tonumber(now[2])
+local seenToken = tonumber(ARGV[4])
 
--- The epoch key never expires: when it is missing, this Redis lost its data (restart without persistence, a
--- failover to an empty replica, FLUSHALL) or the role was never elected here. A leader that still trusts its
--- local deadline may act until that deadline, so nobody is granted the lease until it has surely passed.
-local epoch = redis.call('GET', KEYS[4])
-if not epoch then
-  epoch = string.format('%d', nowMicros)
-  redis.call('SET', KEYS[4], epoch)
-  local quarantine
-  if ARGV[3] ~= '' then
-    -- The caller saw an earlier epoch: data was lost while a leader may still be acting.
-    quarantine = lease
-  else
-    -- First contact: only a server that started less than a lease ago can have lost a live lease.
-    local info = redis.call('INFO', 'server')
-    local uptime = tonumber(string.match(info, 'uptime_in_seconds:(%d+)')) or 0
-    quarantine = lease - uptime * 1000
-  end
-  if quarantine > 0 then
-    redis.call('SET', KEYS[5], epoch, 'PX', quarantine)
-  end
+-- An allkeys-* policy may evict the keys without a TTL, the counter and the state, and with them every trace of
+-- a lease: refuse rather than grant what could vanish unnoticed.
+local memory = redis.call('INFO', 'memory')
+local policy = field(memory, 'maxmemory_policy')
+local maxmemory = tonumber(field(memory, 'maxmemory'))
+if maxmemory > 0 and string.sub(policy, 1, 8) == 'allkeys-' then
+  return { 4, 0, 0, '', policy, maxmemory }
 end
 
-local quarantined = redis.call('PTTL', KEYS[5])
-if quarantined > 0 then
-  return { 2, quarantined, epoch }
+local nowMicros, nowMillis = clock()
+local current, replid2, serverInfo = stamp()
+local uptime = tonumber(field(serverInfo, 'uptime_in_seconds'))
+local lock = redis.call('GET', KEYS[1])
+
+local reason = loss(lock, ARGV[3], seenToken, nowMillis, current, replid2)
+if reason then
+  local token = quarantine(reason, lease, seenToken, nowMicros, nowMillis, current)
+  return { 2, lease, token, current, reason, uptime }
 end
 
-local holder = redis.call('GET', KEYS[1])
-if holder and holder ~= ARGV[1] then
+if redis.call('EXISTS', KEYS[3]) == 0 then
+  -- First contact with the role on this server. A lease can only have been lost unnoticed if the server started
+  -- less than a lease ago, or was flushed since it started.
+  local wait, why = 0, nil
+  if ARGV[7] == '1' then
+    local stats = redis.call('INFO', 'commandstats')
+    local flushes = tonumber(string.match(stats, 'cmdstat_flushall:calls=(%d+)') or '0')
+      + tonumber(string.match(stats, 'cmdstat_flushdb:calls=(%d+)') or '0')
+    if flushes > 0 then
+      wait, why = lease, 'flushed'
+    elseif uptime * 1000 < lease then
+      wait, why = lease - uptime * 1000, 'new-server'
+    end
+  end
+  redis.call('HSET', KEYS[3], 'server', current)
+  if wait > 0 then
+    redis.call('HSET', KEYS[3], 'quarantineUntil', string.format('%d', nowMillis + wait), 'quarantineReason', why)
+    return { 2, wait, counter(), current, why, uptime }
+  end
+elseif redis.call('HGET', KEYS[3], 'server') ~= current then
+  -- A new replication id of the same data set (see moved()): keep the stamp current.
+  redis.call('HSET', KEYS[3], 'server', current)
+end
+
+local pending = redis.call('HMGET', KEYS[3], 'quarantineUntil', 'quarantineReason')
+if pending[1] and tonumber(pending[1]) > nowMillis then
+  return { 2, tonumber(pending[1]) - nowMillis, counter(), current, pending[2], uptime }
+end
+
+if lock and lock ~= ARGV[1] then
   local remaining = redis.call('PTTL', KEYS[1])
-  if remaining < 0 then remaining = 0 end
-  return { 0, remaining, epoch }
+  if remaining < 0 then
+    remaining = 0
+  end
+  local status = 0
+  if string.match(lock, '^(.*) %S+$') == string.match(ARGV[1], '^(.*) %S+$') then
+    status = 3
+  end
+  return { status, remaining, counter(), current, '', 0 }
 end
 
--- A lost counter restarts above every token granted before: from the server's clock in microseconds, or
--- above the highest token the caller has seen, whichever is larger.
+-- A missing counter starts above Redis's clock in microseconds and above every token the caller has seen.
 if redis.call('EXISTS', KEYS[2]) == 0 then
-  local seed = math.max(nowMicros, tonumber(ARGV[6]))
-  redis.call('SET', KEYS[2], string.format('%d', seed))
+  redis.call('SET', KEYS[2], string.format('%d', math.max(nowMicros, seenToken)))
 end
 local token = redis.call('INCR', KEYS[2])
-
-local nowMillis = string.format('%d', math.floor(nowMicros / 1000))
+local now = string.format('%d', nowMillis)
 redis.call('SET', KEYS[1], ARGV[1], 'PX', lease)
-redis.call('HSET', KEYS[3], 'instanceId', ARGV[1], 'hostname', ARGV[4], 'startedAt', ARGV[5],
-  'acquiredAt', nowMillis, 'lastRenewedAt', nowMillis, 'fencingToken', token)
-redis.call('PEXPIRE', KEYS[3], lease)
-return { 1, token, epoch }
+redis.call('HSET', KEYS[3], 'server', current, 'holder', ARGV[1], 'expiresAt', string.format('%d', nowMillis + lease),
+  'instanceId', string.match(ARGV[1], '^(.*) %S+$'), 'hostname', ARGV[5], 'startedAt', ARGV[6],
+  'acquiredAt', now, 'lastRenewedAt', now, 'fencingToken', string.format('%d', token))
+redis.call('HDEL', KEYS[3], 'quarantineUntil', 'quarantineReason')
+return { 1, token, token, current, '', 0 }

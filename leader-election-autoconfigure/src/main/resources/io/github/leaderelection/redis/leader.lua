@@ -1,6 +1,6 @@
--- leader.lua: read who holds the lease, with the info the holder wrote.
--- KEYS[1]  lease key, e.g. {leader-election:orders}:lock;  KEYS[2]  leader info hash  {..}:info
--- Returns  {} when nobody holds the lease, else {holder, field1, value1, field2, value2, ...}.
+-- leader.lua: read who holds the lease, with what the holder wrote in the state.
+-- KEYS[1]  lock, e.g. {leader-election:orders}:lock   KEYS[2]  state hash  {..}:state
+-- Returns  {} when nobody holds the lease, else {lock value, field1, value1, field2, value2, ...}.
 local holder = redis.call('GET', KEYS[1])
 if not holder then
   return {}

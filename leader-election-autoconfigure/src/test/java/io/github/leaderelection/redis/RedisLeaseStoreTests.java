@@ -87,7 +87,7 @@ class RedisLeaseStoreTests extends LeaseStoreContractTests {
 		RedisLeaseStore store = this.stores.create("app");
 		assertThat(store.acquire(claim("orders", "one", LEASE)).isGranted()).isTrue();
 		assertThat(RedisLeaseStores.keys(redis.server())).containsExactlyInAnyOrder("{app:orders}:lock",
-				"{app:orders}:info", "{app:orders}:token", "{app:orders}:epoch");
+				"{app:orders}:token", "{app:orders}:state");
 	}
 
 	@Test
