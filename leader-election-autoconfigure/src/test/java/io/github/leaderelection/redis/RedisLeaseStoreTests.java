@@ -21,13 +21,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 
+import io.github.leaderelection.store.Acquisition;
+import io.github.leaderelection.store.Acquisition.Outcome;
 import io.github.leaderelection.store.LeaseClaim;
 import io.github.leaderelection.store.LeaseStore;
 import io.github.leaderelection.store.LeaseStoreContractTests;
@@ -156,6 +161,163 @@ class RedisLeaseStoreTests extends LeaseStoreContractTests {
 			.contains("10.0.0.1:7000", "10.0.0.2:7000");
 		assertThat(RedisLeaseStore.describe(new JedisConnectionFactory(cluster))).startsWith("Redis Cluster at ")
 			.contains("10.0.0.1:7000", "10.0.0.2:7000");
+	}
+
+	@Test
+	void followersLearnTheHighestTokenFromRefusalsAndNoticeACounterBelowIt() {
+		RedisLeaseStore holder = this.stores.create();
+		RedisLeaseStore follower = this.stores.create();
+		long token = holder.acquire(claim("orders", "holder", LEASE)).fencingToken();
+		assertThat(follower.acquire(claim("orders", "follower", LEASE)).outcome()).isEqualTo(Outcome.HELD);
+		assertThat(holder.release("orders", holder("holder"))).isTrue();
+		// An older counter, as a restore of the counter alone would leave it.
+		redis.server().command("SET", "{leader-election:orders}:token", Long.toString(token - 10));
+		Acquisition quarantined = follower.acquire(claim("orders", "follower", LEASE));
+		assertThat(quarantined.outcome()).isEqualTo(Outcome.QUARANTINED);
+		assertThat(quarantined.reason()).isEqualTo(("The token counter of 'orders' on %s is below a token granted "
+				+ "before (its data was rolled back, for example by a restart from an older file); no leader for one "
+				+ "lease (1.0 s), until any former leader's deadline has passed")
+			.formatted(this.stores.target()));
+		AtomicReference<Acquisition> granted = new AtomicReference<>();
+		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
+			granted.set(holder.acquire(claim("orders", "holder", LEASE)));
+			return granted.get().isGranted();
+		});
+		assertThat(granted.get().fencingToken()).isGreaterThan(token);
+	}
+
+	@Test
+	void quarantineOfANewServerSaysWhyAndHowToSkipIt() {
+		RedisLeaseStore store = this.stores.create();
+		redis.server().restart();
+		Acquisition quarantined = await().atMost(TIMEOUT)
+			.ignoreExceptions()
+			.until(() -> store.acquire(claim("orders", "one", Duration.ofMinutes(1))), Objects::nonNull);
+		assertThat(quarantined.outcome()).isEqualTo(Outcome.QUARANTINED);
+		assertThat(quarantined.retryAfter()).isGreaterThan(Duration.ofSeconds(50));
+		assertThat(quarantined.reason()).matches(Pattern.quote(this.stores.target())
+				+ " started \\d s ago and may have restarted with a lease of 'orders' still in use; no leader until it "
+				+ "has run for one lease \\(1 min\\) \\(set leader.election.redis.quarantine-new-server=false where no "
+				+ "earlier leader can exist, such as tests\\)");
+	}
+
+	@Test
+	void withoutQuarantineOfNewServersAClaimOnARestartedServerIsGrantedAtOnce() {
+		RedisLeaseStore store = this.stores.create(RedisLeaseStore.Options.DEFAULTS.withQuarantineNewServer(false));
+		assertThat(store.options().quarantineNewServer()).isFalse();
+		redis.server().restart();
+		Acquisition granted = await().atMost(TIMEOUT)
+			.ignoreExceptions()
+			.until(() -> store.acquire(claim("orders", "one", Duration.ofMinutes(1))), Objects::nonNull);
+		assertThat(granted.isGranted()).isTrue();
+		// A store that saw the role before still notices the loss.
+		redis.server().restart();
+		Acquisition quarantined = await().atMost(TIMEOUT)
+			.ignoreExceptions()
+			.until(() -> store.acquire(claim("orders", "one", Duration.ofMinutes(1))), Objects::nonNull);
+		assertThat(quarantined.outcome()).isEqualTo(Outcome.QUARANTINED);
+		assertThat(quarantined.reason()).startsWith("The data of 'orders' on " + this.stores.target() + " is gone");
+	}
+
+	@Test
+	void aRenewalThatFindsTheDataGoneIsRefusedAndLogsWhy(CapturedOutput output) {
+		RedisLeaseStore store = this.stores.create();
+		assertThat(store.acquire(claim("orders", "one", LEASE)).isGranted()).isTrue();
+		redis.server().restart();
+		Boolean renewed = await().atMost(TIMEOUT)
+			.ignoreExceptions()
+			.until(() -> store.renew("orders", holder("one"), LEASE), Objects::nonNull);
+		assertThat(renewed).isFalse();
+		assertThat(output.getAll()).contains("WARN")
+			.contains("Refused to renew the lease of 'orders': The data of 'orders' on " + this.stores.target()
+					+ " is gone (FLUSHALL, or a restart without persistence); no leader for one lease (1.0 s)");
+	}
+
+	@Test
+	void aRedisThatMayEvictAnyKeyRefusesEveryClaimAndTheStartOfAStore() {
+		RedisLeaseStore store = this.stores.create();
+		try {
+			redis.server().command("CONFIG", "SET", "maxmemory", "512mb");
+			redis.server().command("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu");
+			String reason = ("%s may evict any key when it is full (maxmemory-policy allkeys-lfu with maxmemory "
+					+ "512mb), also the fencing-token counter and state of a role, which would lose leases silently; "
+					+ "no instance is granted a lease there until it is fixed: set maxmemory-policy noeviction or a "
+					+ "volatile-* policy, or keep leases on a Redis of their own")
+				.formatted(this.stores.target());
+			Acquisition refused = store.acquire(claim("orders", "one", LEASE));
+			assertThat(refused.outcome()).isEqualTo(Outcome.MISCONFIGURED);
+			assertThat(refused.reason()).isEqualTo(reason);
+			assertThat(refused.retryAfter()).isEqualTo(LEASE);
+			assertThat(RedisLeaseStores.keys(redis.server())).isEmpty();
+			RedisLeaseStore starting = new RedisLeaseStore(redis.connectionFactory(), "leader-election",
+					Duration.ofSeconds(1));
+			assertThatExceptionOfType(UnsafeEvictionPolicyException.class).isThrownBy(starting::start)
+				.withMessage(reason)
+				.satisfies((ex) -> {
+					assertThat(ex.policy()).isEqualTo("allkeys-lfu");
+					assertThat(ex.maxmemory()).isEqualTo(512L << 20);
+					assertThat(ex.target()).isEqualTo(this.stores.target());
+				});
+			assertThat(starting.isRunning()).isFalse();
+			redis.server().command("CONFIG", "SET", "maxmemory-policy", "volatile-lru");
+			starting.start();
+			assertThat(starting.isRunning()).isTrue();
+			starting.stop();
+			assertThat(store.acquire(claim("orders", "one", LEASE)).isGranted()).isTrue();
+		}
+		finally {
+			redis.server().command("CONFIG", "SET", "maxmemory", "0");
+			redis.server().command("CONFIG", "SET", "maxmemory-policy", "noeviction");
+		}
+	}
+
+	@Test
+	void startGoesOnWhenRedisIsUnreachable() {
+		redis.server().stop();
+		RedisLeaseStore store = new RedisLeaseStore(redis.connectionFactory(), "leader-election",
+				Duration.ofSeconds(1));
+		long started = System.nanoTime();
+		store.start();
+		assertThat(store.isRunning()).isTrue();
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+		store.stop();
+	}
+
+	@Test
+	void formatsDurationsAsOperatorsReadThem() {
+		assertThat(RedisLeaseStore.format(Duration.ofMillis(850))).isEqualTo("850 ms");
+		assertThat(RedisLeaseStore.format(Duration.ofMillis(7080))).isEqualTo("7.1 s");
+		assertThat(RedisLeaseStore.format(Duration.ofSeconds(10))).isEqualTo("10 s");
+		assertThat(RedisLeaseStore.format(Duration.ofMillis(41_600))).isEqualTo("42 s");
+		assertThat(RedisLeaseStore.format(Duration.ofSeconds(120))).isEqualTo("2 min");
+		assertThat(RedisLeaseStore.format(Duration.ofSeconds(125))).isEqualTo("2 min 5 s");
+		assertThat(RedisLeaseStore.format(Duration.ofMinutes(90))).isEqualTo("1 h 30 min");
+		assertThat(RedisLeaseStore.format(Duration.ofHours(2))).isEqualTo("2 h");
+	}
+
+	@Test
+	void optionsRejectNegativeReplicasAndANonPositiveTimeout() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RedisLeaseStore.Options.DEFAULTS.withReplicas(-1, Duration.ofMillis(500)))
+			.withMessage("'replicas' must not be negative");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> RedisLeaseStore.Options.DEFAULTS.withReplicas(1, Duration.ZERO))
+			.withMessage("'replicaTimeout' must be positive");
+		assertThat(RedisLeaseStore.Options.DEFAULTS).isEqualTo(new RedisLeaseStore.Options(true, 0,
+				Duration.ofMillis(500)));
+	}
+
+	@Test
+	void waitingForReplicasIsRefusedOnRedisCluster() {
+		RedisClusterConfiguration cluster = new RedisClusterConfiguration(List.of("10.0.0.1:7000"));
+		RedisLeaseStore.Options options = RedisLeaseStore.Options.DEFAULTS.withReplicas(1, Duration.ofMillis(500));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new RedisLeaseStore(new LettuceConnectionFactory(cluster), "app", Duration.ofSeconds(1),
+					options))
+			.withMessage("Waiting for replicas is not supported on Redis Cluster: set 'replicas' to 0");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new RedisLeaseStore(new JedisConnectionFactory(cluster), "app", Duration.ofSeconds(1),
+					options));
 	}
 
 	@Test

@@ -78,11 +78,20 @@ final class RedisLeaseStores {
 	}
 
 	RedisLeaseStore create(String keyPrefix) {
+		return create(keyPrefix, RedisLeaseStore.Options.DEFAULTS);
+	}
+
+	RedisLeaseStore create(RedisLeaseStore.Options options) {
+		return create(KEY_PREFIX, options);
+	}
+
+	RedisLeaseStore create(String keyPrefix, RedisLeaseStore.Options options) {
 		if (!this.serverOldEnough) {
 			awaitUptime(server(), this.longestLease);
 			this.serverOldEnough = true;
 		}
-		RedisLeaseStore store = new RedisLeaseStore(this.connectionFactory.get(), keyPrefix, RESUBSCRIBE_INTERVAL);
+		RedisLeaseStore store = new RedisLeaseStore(this.connectionFactory.get(), keyPrefix, RESUBSCRIBE_INTERVAL,
+				options);
 		store.start();
 		this.stores.add(store);
 		return store;

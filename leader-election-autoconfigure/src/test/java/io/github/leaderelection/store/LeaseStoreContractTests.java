@@ -65,8 +65,8 @@ public abstract class LeaseStoreContractTests {
 	protected abstract LeaseStore createStore();
 
 	/**
-	 * Makes the store lose every lease, token and epoch, as a restart without persistence does, and returns once the
-	 * store answers again.
+	 * Makes the store lose every lease and token, as a restart without persistence does, and returns once the store
+	 * answers again.
 	 */
 	protected abstract void loseAllData();
 
@@ -117,6 +117,37 @@ public abstract class LeaseStoreContractTests {
 		awaitUntil(grantedAt + LEASE.plusMillis(100).toNanos());
 		assertThat(other.acquire(claim("other", LEASE)).outcome()).isEqualTo(Outcome.HELD);
 		assertThat(other.currentLeader(this.role)).map(LeaderInfo::instanceId).contains("holder");
+	}
+
+	@Test
+	public void aHolderWithTheInstanceIdOfTheLeaderButAnotherNonceIsADuplicateAndCannotTouchTheLease() {
+		Duration lease = LONGEST_LEASE;
+		LeaseStore first = createStore();
+		LeaseStore second = createStore();
+		LeaseHolder original = new LeaseHolder("web-1", "nonce-a");
+		LeaseHolder copy = new LeaseHolder("web-1", "nonce-b");
+		Acquisition granted = first.acquire(claim(original, lease));
+		assertThat(granted.isGranted()).isTrue();
+		Acquisition refused = second.acquire(claim(copy, lease));
+		assertThat(refused.outcome()).isEqualTo(Outcome.DUPLICATE);
+		assertThat(refused.isGranted()).isFalse();
+		assertThat(refused.fencingToken()).isZero();
+		assertThat(refused.retryAfter()).isPositive()
+			.isLessThanOrEqualTo(lease)
+			.isGreaterThan(lease.minus(Duration.ofSeconds(1)));
+		assertThat(second.renew(this.role, copy, lease)).isFalse();
+		assertThat(first.renew(this.role, copy, lease)).isFalse();
+		assertThat(second.release(this.role, copy)).isFalse();
+		assertThat(first.release(this.role, copy)).isFalse();
+		assertThat(second.currentLeader(this.role)).map(LeaderInfo::fencingToken).contains(granted.fencingToken());
+		assertThat(first.renew(this.role, original, lease)).isTrue();
+		assertThat(first.acquire(claim(original, lease)).fencingToken()).isGreaterThan(granted.fencingToken());
+		// Once the original lets go, the other process is just another instance.
+		assertThat(first.release(this.role, original)).isTrue();
+		Acquisition next = second.acquire(claim(copy, lease));
+		assertThat(next.isGranted()).isTrue();
+		assertThat(next.fencingToken()).isGreaterThan(granted.fencingToken());
+		assertThat(first.acquire(claim(original, lease)).outcome()).isEqualTo(Outcome.DUPLICATE);
 	}
 
 	@Test
@@ -248,6 +279,8 @@ public abstract class LeaseStoreContractTests {
 		Acquisition quarantined = first.acquire(claim("first", lease));
 		assertThat(quarantined.outcome()).isEqualTo(Outcome.QUARANTINED);
 		assertThat(quarantined.isGranted()).isFalse();
+		assertThat(quarantined.fencingToken()).isZero();
+		assertThat(quarantined.reason()).isNotBlank();
 		assertThat(quarantined.retryAfter()).isGreaterThan(lease.minusSeconds(1)).isLessThanOrEqualTo(lease);
 		assertThat(second.acquire(claim("second", lease)).outcome()).isEqualTo(Outcome.QUARANTINED);
 		LeaseStore newcomer = createStore();
@@ -268,6 +301,30 @@ public abstract class LeaseStoreContractTests {
 		assertThat(granted.get().fencingToken()).isGreaterThan(held.fencingToken());
 	}
 
+	@Test
+	public void afterADataLossTheFormerHolderCannotRenewAndNobodyIsGrantedForOneLease() {
+		Duration lease = LONGEST_LEASE;
+		LeaseStore holder = createStore();
+		LeaseStore follower = createStore();
+		long before = holder.acquire(claim("holder", lease)).fencingToken();
+		assertThat(follower.acquire(claim("follower", lease)).outcome()).isEqualTo(Outcome.HELD);
+		loseAllData();
+		long lossNoticed = System.nanoTime();
+		assertThat(holder.renew(this.role, holder("holder"), lease)).isFalse();
+		Acquisition quarantined = follower.acquire(claim("follower", lease));
+		assertThat(quarantined.outcome()).isEqualTo(Outcome.QUARANTINED);
+		assertThat(quarantined.retryAfter()).isGreaterThan(lease.minusSeconds(1)).isLessThanOrEqualTo(lease);
+		assertThat(holder.acquire(claim("holder", lease)).outcome()).isEqualTo(Outcome.QUARANTINED);
+		AtomicReference<Acquisition> granted = new AtomicReference<>();
+		await().atMost(lease.plusSeconds(2)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			granted.set(follower.acquire(claim("follower", lease)));
+			return granted.get().outcome() != Outcome.QUARANTINED;
+		});
+		assertThat(Duration.ofNanos(System.nanoTime() - lossNoticed)).isGreaterThanOrEqualTo(lease.minusMillis(100));
+		assertThat(granted.get().isGranted()).isTrue();
+		assertThat(granted.get().fencingToken()).isGreaterThan(before);
+	}
+
 	/**
 	 * The holder of the given instance id, with a nonce that stays the same across calls, as one elector's would.
 	 */
@@ -276,7 +333,11 @@ public abstract class LeaseStoreContractTests {
 	}
 
 	private LeaseClaim claim(String instanceId, Duration lease) {
-		return new LeaseClaim(this.role, holder(instanceId), "host-" + instanceId, STARTED_AT, lease);
+		return claim(holder(instanceId), lease);
+	}
+
+	private LeaseClaim claim(LeaseHolder holder, Duration lease) {
+		return new LeaseClaim(this.role, holder, "host-" + holder.instanceId(), STARTED_AT, lease);
 	}
 
 	// Release delivery is best effort and may begin a moment after onRelease returns: release until one arrives.
