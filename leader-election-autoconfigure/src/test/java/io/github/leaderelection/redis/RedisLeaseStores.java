@@ -27,8 +27,16 @@ import java.util.regex.Pattern;
 
 import io.github.leaderelection.test.RedisServer;
 import io.github.leaderelection.test.RedisServerExtension;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SocketOptions;
+import redis.clients.jedis.JedisPoolConfig;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
+import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.awaitility.Awaitility.await;
 
@@ -44,6 +52,10 @@ final class RedisLeaseStores {
 	static final Duration RESUBSCRIBE_INTERVAL = Duration.ofMillis(200);
 
 	private static final Pattern UPTIME = Pattern.compile("uptime_in_seconds:(\\d+)");
+
+	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+
+	private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
 	private final RedisServerExtension redis;
 
@@ -100,6 +112,45 @@ final class RedisLeaseStores {
 	void stopAll() {
 		this.stores.forEach(RedisLeaseStore::stop);
 		this.stores.clear();
+	}
+
+	/**
+	 * A started Lettuce connection factory for {@code server} with the short timeouts of
+	 * {@link RedisServerExtension#connectionFactory()}; the caller destroys it.
+	 */
+	static LettuceConnectionFactory lettuce(RedisServer server) {
+		LettuceClientConfiguration client = LettuceClientConfiguration.builder()
+			.commandTimeout(COMMAND_TIMEOUT)
+			.shutdownTimeout(Duration.ZERO)
+			.clientOptions(ClientOptions.builder()
+				.socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
+				.build())
+			.build();
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(server.host(), server.port()), client);
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
+	}
+
+	/**
+	 * A started, pooled Jedis connection factory for {@code server} with the short timeouts of
+	 * {@link RedisServerExtension#jedisConnectionFactory()}; the caller destroys it.
+	 */
+	static JedisConnectionFactory jedis(RedisServer server) {
+		JedisPoolConfig pool = new JedisPoolConfig();
+		pool.setTestOnBorrow(true);
+		JedisClientConfiguration client = JedisClientConfiguration.builder()
+			.connectTimeout(CONNECT_TIMEOUT)
+			.readTimeout(COMMAND_TIMEOUT)
+			.usePooling()
+			.poolConfig(pool)
+			.build();
+		JedisConnectionFactory factory = new JedisConnectionFactory(
+				new RedisStandaloneConfiguration(server.host(), server.port()), client);
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
 	}
 
 	/**

@@ -1,0 +1,343 @@
+/*
+ * Copyright 2026 the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+
+package io.github.leaderelection.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.github.leaderelection.store.Acquisition;
+import io.github.leaderelection.store.Acquisition.Outcome;
+import io.github.leaderelection.store.LeaseClaim;
+import io.github.leaderelection.store.LeaseHolder;
+import io.github.leaderelection.store.LeaseStore;
+import io.github.leaderelection.test.RedisServer;
+import io.github.leaderelection.test.TcpProxy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link RedisLeaseStore} when a real Redis server loses or rolls back a role's data: a restart from an
+ * older snapshot, a failover to a replica, a deleted or evicted lock, {@code FLUSHALL}. Each test runs servers of its
+ * own, stopped by PID after it, and stores standing for processes that share them.
+ */
+class RedisDataLossTests {
+
+	private static final Duration LEASE = Duration.ofSeconds(2);
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private static final String ROLE = "reports";
+
+	private static final String LOCK = "{leader-election:" + ROLE + "}:lock";
+
+	private static final Pattern USED_MEMORY = Pattern.compile("used_memory:(\\d+)");
+
+	private static final Pattern REPLID = Pattern.compile("master_replid:(\\w+)");
+
+	private static final RedisLeaseStore.Options NO_NEW_SERVER_QUARANTINE = RedisLeaseStore.Options.DEFAULTS
+		.withQuarantineNewServer(false);
+
+	private final List<AutoCloseable> resources = new ArrayList<>();
+
+	@AfterEach
+	void close() throws Exception {
+		Collections.reverse(this.resources);
+		for (AutoCloseable resource : this.resources) {
+			resource.close();
+		}
+	}
+
+	@Test
+	void restartFromASnapshotTakenBeforeTheCurrentGrantQuarantinesForAFullLease() {
+		RedisServer server = server();
+		RedisConnectionFactory factory = lettuce(server);
+		RedisLeaseStores.awaitUptime(server, LEASE);
+		LeaseStore first = store(factory);
+		LeaseStore second = store(factory);
+		LeaseStore third = store(factory);
+		long firstToken = granted(first.acquire(claim("first"))).fencingToken();
+		assertThat(first.release(ROLE, holder("first"))).isTrue();
+		// Redis's default persistence: a snapshot now and then. This one holds the role's data but no lock.
+		assertThat(server.command("SAVE")).isEqualTo("+OK");
+		Acquisition current = granted(second.acquire(claim("second")));
+		assertThat(current.fencingToken()).isGreaterThan(firstToken);
+		assertThat(third.acquire(claim("third")).outcome()).isEqualTo(Outcome.HELD);
+		server.kill();
+		server.restart();
+		long restarted = System.nanoTime();
+		assertThat(server.command("EXISTS", "{leader-election:" + ROLE + "}:token")).as("snapshot loaded")
+			.isEqualTo(":1");
+		Acquisition afterRestart = firstAnswer(() -> third.acquire(claim("third")));
+		assertThat(afterRestart.outcome()).isEqualTo(Outcome.QUARANTINED);
+		assertThat(afterRestart.retryAfter()).isGreaterThan(LEASE.minusMillis(500)).isLessThanOrEqualTo(LEASE);
+		assertThat(firstAnswer(() -> second.renew(ROLE, holder("second"), LEASE))).isFalse();
+		Acquisition next = awaitGrant(List.of(first, third), List.of("first", "third"));
+		assertThat(Duration.ofNanos(System.nanoTime() - restarted)).isGreaterThan(LEASE.minusMillis(500));
+		assertThat(next.fencingToken()).isGreaterThan(current.fencingToken());
+	}
+
+	@Test
+	void failoverToAReplicaThatMissedTheLastWritesQuarantinesForAFullLease() {
+		RedisServer master = server();
+		RedisServer replica = server();
+		// The replica replicates through a proxy, to cut it off from the master.
+		TcpProxy link = TcpProxy.start(master.host(), master.port());
+		this.resources.add(link);
+		replicate(replica, master, link.host(), link.port());
+		RedisConnectionFactory toMaster = lettuce(master);
+		RedisLeaseStores.awaitUptime(master, LEASE);
+		LeaseStore first = store(toMaster);
+		LeaseStore second = store(toMaster);
+		long firstToken = granted(first.acquire(claim("first"))).fencingToken();
+		await().atMost(TIMEOUT).until(() -> replica.command("GET", LOCK).contains("first"));
+		link.blackhole();
+		assertThat(first.release(ROLE, holder("first"))).isTrue();
+		long secondToken = granted(second.acquire(claim("second"))).fencingToken();
+		assertThat(secondToken).isGreaterThan(firstToken);
+		master.kill();
+		assertThat(replica.command("REPLICAOF", "NO", "ONE")).isEqualTo("+OK");
+		// The promoted replica still holds the first grant, and a counter below the second.
+		assertThat(replica.command("GET", LOCK)).contains("first");
+		RedisConnectionFactory toReplica = lettuce(replica);
+		LeaseStore third = store(toReplica);
+		Acquisition quarantined = third.acquire(claim("third"));
+		assertThat(quarantined.outcome()).isEqualTo(Outcome.QUARANTINED);
+		assertThat(quarantined.retryAfter()).isEqualTo(LEASE);
+		assertThat(quarantined.reason()).startsWith("Redis at %s:%d restarted or failed over since the last write of '%s'"
+			.formatted(replica.host(), replica.port(), ROLE));
+		assertThat(replica.command("EXISTS", LOCK)).isEqualTo(":0");
+		// The processes of the first and the second grant, now connected to the new master.
+		LeaseStore firstAgain = store(toReplica);
+		LeaseStore secondAgain = store(toReplica);
+		assertThat(firstAgain.renew(ROLE, holder("first"), LEASE)).isFalse();
+		assertThat(secondAgain.renew(ROLE, holder("second"), LEASE)).isFalse();
+		Acquisition next = awaitGrant(List.of(third, firstAgain), List.of("third", "first"));
+		assertThat(next.fencingToken()).isGreaterThan(secondToken);
+	}
+
+	@Test
+	void promotionOfAReplicaWithAllTheWritesQuarantinesAsWell() {
+		RedisServer master = server();
+		RedisServer replica = server();
+		replicate(replica, master, master.host(), master.port());
+		RedisConnectionFactory toMaster = lettuce(master);
+		RedisLeaseStores.awaitUptime(master, LEASE);
+		LeaseStore first = store(toMaster);
+		long token = granted(first.acquire(claim("first"))).fencingToken();
+		assertThat(master.command("WAIT", "1", "5000")).isEqualTo(":1");
+		assertThat(replica.command("REPLICAOF", "NO", "ONE")).isEqualTo("+OK");
+		LeaseStore onReplica = store(lettuce(replica));
+		// The replica's run id differs from the master's: nothing tells that it received every write.
+		Acquisition quarantined = onReplica.acquire(claim("second"));
+		assertThat(quarantined.outcome()).isEqualTo(Outcome.QUARANTINED);
+		assertThat(onReplica.renew(ROLE, holder("first"), LEASE)).isFalse();
+		assertThat(awaitGrant(List.of(onReplica), List.of("second")).fencingToken()).isGreaterThan(token);
+	}
+
+	@Test
+	void aReplicaAttachingToTheMasterIsNoLoss() {
+		RedisServer master = server();
+		RedisConnectionFactory factory = lettuce(master);
+		// A lease that outlasts the first synchronisation; the server is younger than that.
+		Duration lease = Duration.ofMinutes(1);
+		LeaseStore first = store(factory, NO_NEW_SERVER_QUARANTINE);
+		LeaseStore second = store(factory, NO_NEW_SERVER_QUARANTINE);
+		assertThat(first.acquire(claim("first", lease)).isGranted()).isTrue();
+		String replid = find(REPLID, master.command("INFO", "replication"));
+		RedisServer replica = server();
+		replicate(replica, master, master.host(), master.port());
+		// The master took a new replication id for its new backlog.
+		String replication = master.command("INFO", "replication");
+		assertThat(find(REPLID, replication)).isNotEqualTo(replid);
+		assertThat(replication).contains("master_replid2:0000000000");
+		assertThat(first.renew(ROLE, holder("first"), lease)).isTrue();
+		assertThat(second.acquire(claim("second", lease)).outcome()).isEqualTo(Outcome.HELD);
+	}
+
+	@Test
+	void deleteOfTheLockWhileHeldQuarantinesForAFullLease() {
+		RedisServer server = server();
+		RedisConnectionFactory factory = lettuce(server);
+		RedisLeaseStores.awaitUptime(server, LEASE);
+		LeaseStore holder = store(factory);
+		LeaseStore follower = store(factory);
+		long token = granted(holder.acquire(claim("holder"))).fencingToken();
+		assertThat(server.command("DEL", LOCK)).isEqualTo(":1");
+		Acquisition quarantined = follower.acquire(claim("follower"));
+		assertThat(quarantined.outcome()).isEqualTo(Outcome.QUARANTINED);
+		assertThat(quarantined.reason()).isEqualTo(("The lock of '%s' on Redis at %s:%d vanished before it expired "
+				+ "(evicted or deleted); no leader for one lease (2.0 s), until any former leader's deadline has passed")
+			.formatted(ROLE, server.host(), server.port()));
+		assertThat(holder.renew(ROLE, holder("holder"), LEASE)).isFalse();
+		assertThat(awaitGrant(List.of(follower), List.of("follower")).fencingToken()).isGreaterThan(token);
+	}
+
+	@Test
+	void flushAllQuarantinesBothInstancesThatSawTheRoleAndNewcomers() {
+		RedisServer server = server();
+		RedisConnectionFactory factory = lettuce(server);
+		RedisLeaseStores.awaitUptime(server, LEASE);
+		LeaseStore holder = store(factory);
+		long token = granted(holder.acquire(claim("holder"))).fencingToken();
+		assertThat(server.command("FLUSHALL")).isEqualTo("+OK");
+		// A newcomer claims first: it never saw the role, but the server counted the flush.
+		LeaseStore newcomer = store(factory);
+		Acquisition quarantined = newcomer.acquire(claim("newcomer"));
+		assertThat(quarantined.outcome()).isEqualTo(Outcome.QUARANTINED);
+		assertThat(quarantined.retryAfter()).isEqualTo(LEASE);
+		assertThat(quarantined.reason()).startsWith("FLUSHALL or FLUSHDB ran on Redis at %s:%d since it started"
+			.formatted(server.host(), server.port()));
+		assertThat(holder.renew(ROLE, holder("holder"), LEASE)).isFalse();
+		assertThat(holder.acquire(claim("holder")).outcome()).isEqualTo(Outcome.QUARANTINED);
+		assertThat(awaitGrant(List.of(newcomer, holder), List.of("newcomer", "holder")).fencingToken())
+			.isGreaterThan(token);
+		// The instance that saw the role notices the next flush itself.
+		assertThat(server.command("FLUSHALL")).isEqualTo("+OK");
+		assertThat(server.command("CONFIG", "RESETSTAT")).isEqualTo("+OK");
+		Acquisition again = holder.acquire(claim("holder"));
+		assertThat(again.outcome()).isEqualTo(Outcome.QUARANTINED);
+		assertThat(again.reason()).startsWith("The data of '%s' on Redis at".formatted(ROLE));
+	}
+
+	@Test
+	void evictionOfTheLockUnderAVolatilePolicyQuarantinesForAFullLease() {
+		RedisServer server = server();
+		LettuceConnectionFactory factory = lettuce(server);
+		// A long lease, so that the lock can only go by eviction; the server is younger than that.
+		Duration lease = Duration.ofMinutes(5);
+		LeaseStore holder = store(factory, NO_NEW_SERVER_QUARANTINE);
+		LeaseStore follower = store(factory, NO_NEW_SERVER_QUARANTINE);
+		long token = granted(holder.acquire(claim("holder", lease))).fencingToken();
+		assertThat(follower.acquire(claim("follower", lease)).outcome()).isEqualTo(Outcome.HELD);
+		long used = Long.parseLong(find(USED_MEMORY, server.command("INFO", "memory")));
+		assertThat(server.command("CONFIG", "SET", "maxmemory", Long.toString(used + (4 << 20)))).isEqualTo("+OK");
+		assertThat(server.command("CONFIG", "SET", "maxmemory-policy", "volatile-lru")).isEqualTo("+OK");
+		StringRedisTemplate template = new StringRedisTemplate(factory);
+		String value = "x".repeat(10_000);
+		AtomicInteger fillers = new AtomicInteger();
+		// Keys with a TTL, each written after the lock was: the lock is the least recently used of them.
+		await().atMost(TIMEOUT).pollInterval(Duration.ZERO).until(() -> {
+			for (int i = 0; i < 100; i++) {
+				template.opsForValue().set("filler-" + fillers.incrementAndGet(), value, Duration.ofHours(1));
+			}
+			return !template.hasKey(LOCK);
+		});
+		assertThat(server.command("INFO", "stats")).containsPattern("evicted_keys:[1-9]");
+		assertThat(template.hasKey("{leader-election:" + ROLE + "}:state")).isTrue();
+		assertThat(template.hasKey("{leader-election:" + ROLE + "}:token")).isTrue();
+		Acquisition quarantined = follower.acquire(claim("follower", LEASE));
+		assertThat(quarantined.outcome()).isEqualTo(Outcome.QUARANTINED);
+		assertThat(quarantined.reason()).startsWith("The lock of '%s' on Redis at %s:%d vanished before it expired"
+			.formatted(ROLE, server.host(), server.port()));
+		assertThat(holder.renew(ROLE, holder("holder"), lease)).isFalse();
+		assertThat(server.command("CONFIG", "SET", "maxmemory", "0")).isEqualTo("+OK");
+		assertThat(awaitGrant(List.of(follower), List.of("follower")).fencingToken()).isGreaterThan(token);
+	}
+
+	private RedisServer server() {
+		RedisServer server = RedisServer.start();
+		this.resources.add(server);
+		return server;
+	}
+
+	private LettuceConnectionFactory lettuce(RedisServer server) {
+		LettuceConnectionFactory factory = RedisLeaseStores.lettuce(server);
+		this.resources.add(factory::destroy);
+		return factory;
+	}
+
+	private RedisLeaseStore store(RedisConnectionFactory factory) {
+		return store(factory, RedisLeaseStore.Options.DEFAULTS);
+	}
+
+	private RedisLeaseStore store(RedisConnectionFactory factory, RedisLeaseStore.Options options) {
+		RedisLeaseStore store = new RedisLeaseStore(factory, RedisLeaseStores.KEY_PREFIX,
+				RedisLeaseStores.RESUBSCRIBE_INTERVAL, options);
+		store.start();
+		this.resources.add(store::stop);
+		return store;
+	}
+
+	private static void replicate(RedisServer replica, RedisServer master, String host, int port) {
+		// At once, not after the default delay of 5 seconds.
+		assertThat(master.command("CONFIG", "SET", "repl-diskless-sync-delay", "0")).isEqualTo("+OK");
+		assertThat(replica.command("REPLICAOF", host, Integer.toString(port))).isEqualTo("+OK");
+		await().atMost(TIMEOUT)
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> replica.command("INFO", "replication").contains("master_link_status:up"));
+	}
+
+	private static Acquisition granted(Acquisition acquisition) {
+		assertThat(acquisition.outcome()).isEqualTo(Outcome.GRANTED);
+		return acquisition;
+	}
+
+	// Claims in turn until one is granted; none may be granted while the quarantine lasts.
+	private static Acquisition awaitGrant(List<LeaseStore> stores, List<String> instanceIds) {
+		AtomicInteger attempts = new AtomicInteger();
+		AtomicReference<Acquisition> last = new AtomicReference<>();
+		await().atMost(LEASE.plus(TIMEOUT)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			int i = attempts.getAndIncrement() % stores.size();
+			last.set(stores.get(i).acquire(claim(instanceIds.get(i))));
+			assertThat(last.get().outcome()).isIn(Outcome.QUARANTINED, Outcome.GRANTED);
+			return last.get().isGranted();
+		});
+		return last.get();
+	}
+
+	// The first answer after a restart, while the client reconnects.
+	private static <T> T firstAnswer(Callable<T> call) {
+		return await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(20)).ignoreExceptions().until(call,
+				Objects::nonNull);
+	}
+
+	private static LeaseClaim claim(String instanceId) {
+		return claim(instanceId, LEASE);
+	}
+
+	private static LeaseClaim claim(String instanceId, Duration lease) {
+		return new LeaseClaim(ROLE, holder(instanceId), "host-" + instanceId, Instant.EPOCH, lease);
+	}
+
+	private static LeaseHolder holder(String instanceId) {
+		return new LeaseHolder(instanceId, "nonce-" + instanceId);
+	}
+
+	private static String find(Pattern pattern, String text) {
+		Matcher matcher = pattern.matcher(text);
+		assertThat(matcher.find()).as("%s in %s", pattern, text).isTrue();
+		return matcher.group(1);
+	}
+
+}
