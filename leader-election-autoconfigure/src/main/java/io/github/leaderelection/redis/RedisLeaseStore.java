@@ -172,7 +172,8 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 	 * @param keyPrefix the first part of every key's hash tag, for example {@code leader-election}
 	 * @param resubscribeInterval how long to wait before subscribing again after the release subscription failed
 	 * @param options what the store checks beyond what it always does
-	 * @throws IllegalArgumentException when {@code options} ask for replicas on Redis Cluster
+	 * @throws IllegalArgumentException when {@code options} ask for replicas on Redis Cluster, or for a replica
+	 * timeout that is not below the client's command timeout
 	 */
 	public RedisLeaseStore(RedisConnectionFactory connectionFactory, String keyPrefix, Duration resubscribeInterval,
 			Options options) {
@@ -183,6 +184,12 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		Assert.notNull(options, "'options' must not be null");
 		Assert.isTrue(options.replicas() == 0 || !isCluster(connectionFactory),
 				"Waiting for replicas is not supported on Redis Cluster: set 'replicas' to 0");
+		Duration commandTimeout = commandTimeout(connectionFactory);
+		Assert.isTrue(options.replicas() == 0 || commandTimeout == null
+				|| options.replicaTimeout().compareTo(commandTimeout) < 0,
+				() -> ("'replicaTimeout' (%s) must be below the command timeout of the Redis client (%s, "
+						+ "spring.data.redis.timeout): WAIT would fail as a timed-out command")
+					.formatted(format(options.replicaTimeout()), format(commandTimeout)));
 		this.connectionFactory = connectionFactory;
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.keyPrefix = keyPrefix;
@@ -405,8 +412,8 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 	private void awaitReplicas(RedisConnection connection, String what, String role) {
 		int replicas = this.options.replicas();
 		Duration timeout = this.options.replicaTimeout();
-		Object reply = dedicated(connection, () -> connection.execute("WAIT", bytes(Integer.toString(replicas)),
-				bytes(Long.toString(timeout.toMillis()))));
+		byte[][] args = { bytes(Integer.toString(replicas)), bytes(Long.toString(timeout.toMillis())) };
+		Object reply = dedicated(connection, () -> sendWait(connection, args));
 		long acknowledged = (reply instanceof Number number) ? number.longValue() : 0;
 		if (acknowledged < replicas) {
 			InsufficientReplicasException ex = new InsufficientReplicasException(
@@ -434,6 +441,15 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		List<Object> results = connection.closePipeline();
 		Assert.state(results.size() == 1, () -> "Unexpected pipeline results: " + results);
 		return results.get(0);
+	}
+
+	private static @Nullable Object sendWait(RedisConnection connection, byte[][] args) {
+		if (isLettuce(connection)) {
+			// Lettuce would read the integer reply into a byte array by default.
+			return ((org.springframework.data.redis.connection.lettuce.LettuceConnection) connection).execute("WAIT",
+					new io.lettuce.core.output.IntegerOutput<>(io.lettuce.core.codec.ByteArrayCodec.INSTANCE), args);
+		}
+		return connection.execute("WAIT", args);
 	}
 
 	private static @Nullable Object strings(@Nullable Object reply) {
@@ -572,9 +588,27 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		return RedisScript.of(text.toString(), resultType);
 	}
 
+	private static boolean isLettuce(RedisConnection connection) {
+		return ClassUtils.isPresent("io.lettuce.core.RedisClient", RedisLeaseStore.class.getClassLoader())
+				&& connection instanceof org.springframework.data.redis.connection.lettuce.LettuceConnection;
+	}
+
 	private static boolean isJedis(RedisConnection connection) {
 		return ClassUtils.isPresent("redis.clients.jedis.Jedis", RedisLeaseStore.class.getClassLoader())
 				&& connection instanceof org.springframework.data.redis.connection.jedis.JedisConnection;
+	}
+
+	private static @Nullable Duration commandTimeout(RedisConnectionFactory connectionFactory) {
+		ClassLoader classLoader = RedisLeaseStore.class.getClassLoader();
+		if (ClassUtils.isPresent("io.lettuce.core.RedisClient", classLoader)
+				&& connectionFactory instanceof org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory lettuce) {
+			return Duration.ofMillis(lettuce.getTimeout());
+		}
+		if (ClassUtils.isPresent("redis.clients.jedis.Jedis", classLoader)
+				&& connectionFactory instanceof org.springframework.data.redis.connection.jedis.JedisConnectionFactory jedis) {
+			return Duration.ofMillis(jedis.getTimeout());
+		}
+		return null;
 	}
 
 	private static boolean isCluster(RedisConnectionFactory connectionFactory) {
