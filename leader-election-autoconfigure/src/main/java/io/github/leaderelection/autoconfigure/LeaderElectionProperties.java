@@ -18,6 +18,7 @@
 package io.github.leaderelection.autoconfigure;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 
 import org.jspecify.annotations.Nullable;
 
@@ -313,7 +314,8 @@ public class LeaderElectionProperties {
 				throw new InvalidConfigurationPropertyValueException("leader.election.redis.replica-timeout",
 						this.replicaTimeout,
 						"Must be below lease-duration minus renew-interval (%s here), so that a renewal that waits for the replicas still ends before the lease, for example 500ms."
-							.formatted(DurationStyle.SIMPLE.print(maximum)));
+							.formatted(DurationStyle.SIMPLE.print(maximum,
+									(maximum.toMillis() % 1000 == 0) ? ChronoUnit.SECONDS : ChronoUnit.MILLIS)));
 			}
 		}
 

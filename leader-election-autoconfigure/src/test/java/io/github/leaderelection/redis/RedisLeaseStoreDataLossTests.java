@@ -51,7 +51,7 @@ import static org.awaitility.Awaitility.await;
  * older snapshot, a failover to a replica, a deleted or evicted lock, {@code FLUSHALL}. Each test runs servers of its
  * own, stopped by PID after it, and stores standing for processes that share them.
  */
-class RedisDataLossTests {
+class RedisLeaseStoreDataLossTests {
 
 	private static final Duration LEASE = Duration.ofSeconds(2);
 

@@ -58,7 +58,7 @@ import static org.awaitility.Awaitility.await;
  * Tests for {@link RedisLeaseStore} waiting for a real replica to acknowledge grants and renewals ({@code WAIT}), with
  * Lettuce and Jedis; the replica is paused with {@code SIGSTOP} to keep it from acknowledging.
  */
-class RedisReplicaAcknowledgementTests {
+class RedisLeaseStoreReplicaTests {
 
 	private static final Duration LEASE = Duration.ofSeconds(10);
 
