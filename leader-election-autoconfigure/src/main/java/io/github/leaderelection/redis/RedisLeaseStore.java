@@ -223,7 +223,7 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 			return Acquisition.granted(value);
 		}
 		if (status == QUARANTINED) {
-			return Acquisition.quarantined(Duration.ofMillis(value), quarantineReason(reason, role, detail, lease));
+			return Acquisition.quarantined(Duration.ofMillis(value), quarantineReason(reason, role, detail));
 		}
 		if (status == MISCONFIGURED) {
 			return Acquisition.misconfigured(lease, new UnsafeEvictionPolicyException(this.target, reason, detail)
@@ -248,7 +248,7 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		String reason = (String) reply.get(1);
 		if (!reason.isEmpty()) {
 			logger.warn(() -> "Refused to renew the lease of '%s': %s".formatted(role,
-					quarantineReason(reason, role, 0, leaseDuration)));
+					quarantineReason(reason, role, 0)));
 		}
 		return Long.valueOf(1).equals(reply.get(0));
 	}
@@ -344,25 +344,24 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		return new Keys("{" + this.keyPrefix + ":" + role + "}");
 	}
 
-	private String quarantineReason(String code, String role, long uptimeSeconds, Duration lease) {
-		String wait = "no leader for one lease (%s), until any former leader's deadline has passed"
-			.formatted(format(lease));
+	// Why a claim is quarantined; the elector tells for how long.
+	private String quarantineReason(String code, String role, long uptimeSeconds) {
 		return switch (code) {
-			case "new-server" -> "%s started %d s ago and may have restarted with a lease of '%s' still in use; no leader until it has run for one lease (%s) (%s)"
-				.formatted(this.target, uptimeSeconds, role, format(lease), SKIP_NEW_SERVER_QUARANTINE);
-			case "flushed" -> "FLUSHALL or FLUSHDB ran on %s since it started and may have deleted a lease of '%s' still in use; %s (%s)"
-				.formatted(this.target, role, wait, SKIP_NEW_SERVER_QUARANTINE);
-			case "moved" -> "%s restarted or failed over since the last write of '%s' (its run id or replication id changed); %s"
-				.formatted(this.target, role, wait);
-			case "lock-vanished" -> "The lock of '%s' on %s vanished before it expired (evicted or deleted); %s"
-				.formatted(role, this.target, wait);
-			case "data-gone" -> "The data of '%s' on %s is gone (FLUSHALL, or a restart without persistence); %s"
-				.formatted(role, this.target, wait);
-			case "state-gone" -> "The state of '%s' on %s vanished while its lock was held (deleted or evicted); %s"
-				.formatted(role, this.target, wait);
-			case "rolled-back" -> "The token counter of '%s' on %s is below a token granted before (its data was rolled back, for example by a restart from an older file); %s"
-				.formatted(role, this.target, wait);
-			default -> "%s may have lost the data of '%s' (%s); %s".formatted(this.target, role, code, wait);
+			case "new-server" -> "%s started %d s ago and may have restarted with a lease still in use; no leader until it has run for one lease (%s)"
+				.formatted(this.target, uptimeSeconds, SKIP_NEW_SERVER_QUARANTINE);
+			case "flushed" -> "FLUSHALL or FLUSHDB ran on %s since it started and may have deleted a lease still in use; no leader for one lease (%s)"
+				.formatted(this.target, SKIP_NEW_SERVER_QUARANTINE);
+			case "moved" -> "%s restarted or failed over since the last write of '%s' (its run id or replication id changed)"
+				.formatted(this.target, role);
+			case "lock-vanished" -> "the lock of '%s' on %s vanished before it expired (evicted or deleted)"
+				.formatted(role, this.target);
+			case "data-gone" -> "the data of '%s' on %s is gone (FLUSHALL, or a restart without persistence)"
+				.formatted(role, this.target);
+			case "state-gone" -> "the state of '%s' on %s vanished while its lock was held (deleted or evicted)"
+				.formatted(role, this.target);
+			case "rolled-back" -> "the token counter of '%s' on %s is below a token granted before (its data was rolled back, for example by a restart from an older file)"
+				.formatted(role, this.target);
+			default -> "%s may have lost the data of '%s' (%s)".formatted(this.target, role, code);
 		};
 	}
 
