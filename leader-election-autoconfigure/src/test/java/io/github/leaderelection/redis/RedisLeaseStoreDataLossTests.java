@@ -17,6 +17,9 @@
 
 package io.github.leaderelection.redis;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,19 +40,23 @@ import io.github.leaderelection.store.LeaseStore;
 import io.github.leaderelection.test.RedisServer;
 import io.github.leaderelection.test.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link RedisLeaseStore} when a real Redis server loses or rolls back a role's data: a restart from an
- * older snapshot, a failover to a replica, a deleted or evicted lock, {@code FLUSHALL}. Each test runs servers of its
- * own, stopped by PID after it, and stores standing for processes that share them.
+ * older snapshot or append-only file, a failover to a replica, a deleted or evicted lock, {@code FLUSHALL}. Each test
+ * runs servers of its own, local processes stopped by PID after it, and stores standing for processes that share
+ * them.
  */
 class RedisLeaseStoreDataLossTests {
 
@@ -70,6 +77,12 @@ class RedisLeaseStoreDataLossTests {
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
+	@BeforeAll
+	static void requireLocalServers() {
+		Assumptions.assumeTrue(RedisServer.isLocal(),
+				"Restarts from files and replication between servers need local redis-server processes");
+	}
+
 	@AfterEach
 	void close() throws Exception {
 		Collections.reverse(this.resources);
@@ -83,26 +96,65 @@ class RedisLeaseStoreDataLossTests {
 		RedisServer server = server();
 		RedisConnectionFactory factory = lettuce(server);
 		RedisLeaseStores.awaitUptime(server, LEASE);
-		LeaseStore first = store(factory);
-		LeaseStore second = store(factory);
-		LeaseStore third = store(factory);
-		long firstToken = granted(first.acquire(claim("first"))).fencingToken();
-		assertThat(first.release(ROLE, holder("first"))).isTrue();
+		List<LeaseStore> stores = List.of(store(factory), store(factory), store(factory));
+		long firstToken = granted(stores.get(0).acquire(claim("first"))).fencingToken();
+		assertThat(stores.get(0).release(ROLE, holder("first"))).isTrue();
 		// Redis's default persistence: a snapshot now and then. This one holds the role's data but no lock.
 		assertThat(server.command("SAVE")).isEqualTo("+OK");
-		Acquisition current = granted(second.acquire(claim("second")));
+		Acquisition current = granted(stores.get(1).acquire(claim("second")));
 		assertThat(current.fencingToken()).isGreaterThan(firstToken);
-		assertThat(third.acquire(claim("third")).outcome()).isEqualTo(Outcome.HELD);
+		assertThat(stores.get(2).acquire(claim("third")).outcome()).isEqualTo(Outcome.HELD);
 		server.kill();
 		server.restart();
+		assertQuarantinedAfterRestart(server, stores, current);
+	}
+
+	@Test
+	void restartFromAnOlderAppendOnlyFileQuarantinesForAFullLease() throws IOException {
+		RedisServer server = server("--appendonly", "yes", "--appendfsync", "everysec");
+		RedisConnectionFactory factory = lettuce(server);
+		RedisLeaseStores.awaitUptime(server, LEASE);
+		List<LeaseStore> stores = List.of(store(factory), store(factory), store(factory));
+		long firstToken = granted(stores.get(0).acquire(claim("first"))).fencingToken();
+		assertThat(stores.get(0).release(ROLE, holder("first"))).isTrue();
+		// With everysec a kill -9 loses nothing (the writes are in the page cache); the last second goes only when
+		// the machine dies. A copy taken now stands for what such a crash, or a restored backup, leaves behind.
+		// Rewritten first, so that the copy holds every write so far: everysec may postpone a write for 2 seconds.
+		assertThat(server.command("BGREWRITEAOF")).startsWith("+");
+		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(20)).until(() -> {
+			String persistence = server.command("INFO", "persistence");
+			return persistence.contains("aof_rewrite_in_progress:0") && persistence.contains("aof_rewrite_scheduled:0")
+					&& persistence.contains("aof_last_bgrewrite_status:ok");
+		});
+		Path directory = Path.of(lastLine(server.command("CONFIG", "GET", "dir")));
+		Path file = Files.exists(directory.resolve("appendonlydir")) ? directory.resolve("appendonlydir")
+				: directory.resolve("appendonly.aof");
+		Path older = Files.createTempDirectory("older-aof-");
+		this.resources.add(() -> FileSystemUtils.deleteRecursively(older));
+		FileSystemUtils.copyRecursively(file, older.resolve("copy"));
+		Acquisition current = granted(stores.get(1).acquire(claim("second")));
+		assertThat(current.fencingToken()).isGreaterThan(firstToken);
+		assertThat(stores.get(2).acquire(claim("third")).outcome()).isEqualTo(Outcome.HELD);
+		server.kill();
+		FileSystemUtils.deleteRecursively(file);
+		FileSystemUtils.copyRecursively(older.resolve("copy"), file);
+		server.restart();
+		assertQuarantinedAfterRestart(server, stores, current);
+	}
+
+	// The role's counter came back with the older file, the lock did not; the first claim is quarantined, the
+	// holder of the current grant cannot renew, and the next grant comes a lease later with a higher token.
+	private static void assertQuarantinedAfterRestart(RedisServer server, List<LeaseStore> stores,
+			Acquisition current) {
 		long restarted = System.nanoTime();
-		assertThat(server.command("EXISTS", "{leader-election:" + ROLE + "}:token")).as("snapshot loaded")
+		assertThat(server.command("EXISTS", "{leader-election:" + ROLE + "}:token")).as("older data loaded")
 			.isEqualTo(":1");
-		Acquisition afterRestart = firstAnswer(() -> third.acquire(claim("third")));
+		assertThat(server.command("EXISTS", LOCK)).isEqualTo(":0");
+		Acquisition afterRestart = firstAnswer(() -> stores.get(2).acquire(claim("third")));
 		assertThat(afterRestart.outcome()).isEqualTo(Outcome.QUARANTINED);
 		assertThat(afterRestart.retryAfter()).isGreaterThan(LEASE.minusMillis(500)).isLessThanOrEqualTo(LEASE);
-		assertThat(firstAnswer(() -> second.renew(ROLE, holder("second"), LEASE))).isFalse();
-		Acquisition next = awaitGrant(List.of(first, third), List.of("first", "third"));
+		assertThat(firstAnswer(() -> stores.get(1).renew(ROLE, holder("second"), LEASE))).isFalse();
+		Acquisition next = awaitGrant(List.of(stores.get(0), stores.get(2)), List.of("first", "third"));
 		assertThat(Duration.ofNanos(System.nanoTime() - restarted)).isGreaterThan(LEASE.minusMillis(500));
 		assertThat(next.fencingToken()).isGreaterThan(current.fencingToken());
 	}
@@ -268,8 +320,8 @@ class RedisLeaseStoreDataLossTests {
 		assertThat(awaitGrant(List.of(follower), List.of("follower")).fencingToken()).isGreaterThan(token);
 	}
 
-	private RedisServer server() {
-		RedisServer server = RedisServer.start();
+	private RedisServer server(String... options) {
+		RedisServer server = (options.length > 0) ? RedisServer.startWith(options) : RedisServer.start();
 		this.resources.add(server);
 		return server;
 	}
@@ -335,6 +387,10 @@ class RedisLeaseStoreDataLossTests {
 
 	private static LeaseHolder holder(String instanceId) {
 		return new LeaseHolder(instanceId, "nonce-" + instanceId);
+	}
+
+	private static String lastLine(String reply) {
+		return reply.substring(reply.lastIndexOf('\n') + 1);
 	}
 
 	private static String find(Pattern pattern, String text) {

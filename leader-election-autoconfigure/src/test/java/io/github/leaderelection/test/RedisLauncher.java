@@ -24,12 +24,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
+import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -51,6 +53,16 @@ final class RedisLauncher {
 	static RedisBackend launch() {
 		Path binary = source().binary();
 		return (binary != null) ? RedisProcess.launch(binary) : RedisServerContainer.launch();
+	}
+
+	/**
+	 * A local process with extra command-line {@code options}; containers take none.
+	 */
+	static RedisBackend launch(List<String> options) {
+		Path binary = source().binary();
+		Assert.state(binary != null,
+				"redis-server options need a local redis-server binary; servers run in containers here");
+		return RedisProcess.launch(binary, options);
 	}
 
 	/**

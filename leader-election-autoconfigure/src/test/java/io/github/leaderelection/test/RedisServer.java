@@ -19,6 +19,7 @@ package io.github.leaderelection.test;
 
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.util.Assert;
 
@@ -51,6 +52,23 @@ public final class RedisServer implements AutoCloseable {
 	 */
 	public static RedisServer start() {
 		return new RedisServer(RedisLauncher.launch());
+	}
+
+	/**
+	 * Starts a local server with extra {@code redis-server} command-line options after the defaults, which they
+	 * override, such as {@code --appendonly yes}; they apply to every {@link #restart()} too.
+	 * @throws IllegalStateException when servers run in containers here (see {@link #isLocal()})
+	 */
+	public static RedisServer startWith(String... options) {
+		return new RedisServer(RedisLauncher.launch(List.of(options)));
+	}
+
+	/**
+	 * Whether servers run as local processes here, as options, the server's files and replication between two
+	 * servers need; {@code false} when they run in containers.
+	 */
+	public static boolean isLocal() {
+		return RedisLauncher.binary().isPresent();
 	}
 
 	/**
@@ -98,7 +116,8 @@ public final class RedisServer implements AutoCloseable {
 
 	/**
 	 * Stops the server if it runs and starts it again on the same port with an empty dataset, returning once it
-	 * answers {@code PING}: a restart with data loss. Also brings back a server that was stopped or killed.
+	 * answers {@code PING}: a restart with data loss, unless a {@code SAVE} or an append-only file left data in
+	 * its directory. Also brings back a server that was stopped or killed.
 	 */
 	public void restart() {
 		this.backend.start();
