@@ -182,14 +182,15 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		Assert.isTrue(keyPrefix.chars().noneMatch((c) -> Character.isWhitespace(c) || c == '{' || c == '}'),
 				"'keyPrefix' must not contain whitespace or braces");
 		Assert.notNull(options, "'options' must not be null");
-		Assert.isTrue(options.replicas() == 0 || !isCluster(connectionFactory),
-				"Waiting for replicas is not supported on Redis Cluster: set 'replicas' to 0");
-		Duration commandTimeout = commandTimeout(connectionFactory);
-		Assert.isTrue(options.replicas() == 0 || commandTimeout == null
-				|| options.replicaTimeout().compareTo(commandTimeout) < 0,
-				() -> ("'replicaTimeout' (%s) must be below the command timeout of the Redis client (%s, "
-						+ "spring.data.redis.timeout): WAIT would fail as a timed-out command")
-					.formatted(format(options.replicaTimeout()), format(commandTimeout)));
+		Client client = Client.of(connectionFactory);
+		if (options.replicas() > 0 && client != null) {
+			Assert.isTrue(client.cluster() == null,
+					"Waiting for replicas is not supported on Redis Cluster: set 'replicas' to 0");
+			Assert.isTrue(options.replicaTimeout().compareTo(client.commandTimeout()) < 0,
+					() -> ("'replicaTimeout' (%s) must be below the command timeout of the Redis client (%s, "
+							+ "spring.data.redis.timeout): WAIT would fail as a timed-out command")
+						.formatted(format(options.replicaTimeout()), format(client.commandTimeout())));
+		}
 		this.connectionFactory = connectionFactory;
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.keyPrefix = keyPrefix;
@@ -205,20 +206,17 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		Seen seen = this.seen.getOrDefault(role, Seen.NONE);
 		Duration lease = claim.leaseDuration();
 		String holder = encode(claim.holder());
+		// Remembered before waiting for replicas: a grant that does not count still took a token.
 		List<?> reply = call(() -> execute(ACQUIRE, List.of(keys.lock(), keys.token(), keys.state()),
 				List.of(holder, Long.toString(lease.toMillis()), seen.stamp(), Long.toString(seen.token()),
 						claim.hostname(), Long.toString(claim.startedAt().toEpochMilli()),
 						this.options.quarantineNewServer() ? "1" : "0"),
-				(granted) -> granted != null && Long.valueOf(GRANTED).equals(granted.get(0)), "grant", role));
+				(granted) -> remember(role, granted) == GRANTED, "grant", role));
 		logger.trace(() -> "acquire.lua %s %s -> %s".formatted(keys.lock(), holder, reply));
-		Assert.state(reply != null && reply.size() == 6, () -> "Unexpected reply to acquire.lua: " + reply);
-		long status = (Long) reply.get(0);
+		long status = remember(role, reply);
 		long value = (Long) reply.get(1);
-		long counter = (Long) reply.get(2);
-		String stamp = (String) reply.get(3);
 		String reason = (String) reply.get(4);
 		long detail = (Long) reply.get(5);
-		this.seen.merge(role, new Seen(stamp, counter), Seen::merge);
 		if (status == GRANTED) {
 			return Acquisition.granted(value);
 		}
@@ -342,6 +340,13 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 	Keys keys(String role) {
 		Assert.hasText(role, "'role' must not be empty");
 		return new Keys("{" + this.keyPrefix + ":" + role + "}");
+	}
+
+	// Notes the server stamp and the token counter of a reply to acquire.lua, and returns its status.
+	private long remember(String role, @Nullable List<?> reply) {
+		Assert.state(reply != null && reply.size() == 6, () -> "Unexpected reply to acquire.lua: " + reply);
+		this.seen.merge(role, new Seen((String) reply.get(3), (Long) reply.get(2)), Seen::merge);
+		return (Long) reply.get(0);
 	}
 
 	// Why a claim is quarantined; the elector tells for how long.
@@ -597,58 +602,10 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 				&& connection instanceof org.springframework.data.redis.connection.jedis.JedisConnection;
 	}
 
-	private static @Nullable Duration commandTimeout(RedisConnectionFactory connectionFactory) {
-		ClassLoader classLoader = RedisLeaseStore.class.getClassLoader();
-		if (ClassUtils.isPresent("io.lettuce.core.RedisClient", classLoader)
-				&& connectionFactory instanceof org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory lettuce) {
-			return Duration.ofMillis(lettuce.getTimeout());
-		}
-		if (ClassUtils.isPresent("redis.clients.jedis.Jedis", classLoader)
-				&& connectionFactory instanceof org.springframework.data.redis.connection.jedis.JedisConnectionFactory jedis) {
-			return Duration.ofMillis(jedis.getTimeout());
-		}
-		return null;
-	}
-
-	private static boolean isCluster(RedisConnectionFactory connectionFactory) {
-		ClassLoader classLoader = RedisLeaseStore.class.getClassLoader();
-		if (ClassUtils.isPresent("io.lettuce.core.RedisClient", classLoader)
-				&& connectionFactory instanceof org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory lettuce) {
-			return lettuce.isClusterAware();
-		}
-		if (ClassUtils.isPresent("redis.clients.jedis.Jedis", classLoader)
-				&& connectionFactory instanceof org.springframework.data.redis.connection.jedis.JedisConnectionFactory jedis) {
-			return jedis.isRedisClusterAware();
-		}
-		return false;
-	}
-
 	static String describe(RedisConnectionFactory connectionFactory) {
-		ClassLoader classLoader = RedisLeaseStore.class.getClassLoader();
-		if (ClassUtils.isPresent("io.lettuce.core.RedisClient", classLoader)
-				&& connectionFactory instanceof org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory lettuce) {
-			return describe(lettuce.getClusterConfiguration(), lettuce.getSentinelConfiguration(),
-					lettuce.getHostName(), lettuce.getPort());
-		}
-		if (ClassUtils.isPresent("redis.clients.jedis.Jedis", classLoader)
-				&& connectionFactory instanceof org.springframework.data.redis.connection.jedis.JedisConnectionFactory jedis) {
-			return describe(jedis.getClusterConfiguration(), jedis.getSentinelConfiguration(), jedis.getHostName(),
-					jedis.getPort());
-		}
-		return "Redis (" + connectionFactory.getClass().getSimpleName() + ")";
-	}
-
-	private static String describe(@Nullable RedisClusterConfiguration cluster,
-			@Nullable RedisSentinelConfiguration sentinel, String host, int port) {
-		if (cluster != null) {
-			return "Redis Cluster at " + addresses(cluster.getClusterNodes());
-		}
-		if (sentinel != null) {
-			NamedNode master = sentinel.getMaster();
-			return "Redis master '%s' through the sentinels at %s".formatted((master != null) ? master.getName() : "?",
-					addresses(sentinel.getSentinels()));
-		}
-		return "Redis at " + host + ":" + port;
+		Client client = Client.of(connectionFactory);
+		return (client != null) ? client.describe()
+				: "Redis (" + connectionFactory.getClass().getSimpleName() + ")";
 	}
 
 	private static String addresses(Collection<RedisNode> nodes) {
@@ -696,6 +653,43 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		 */
 		public Options withReplicas(int replicas, Duration replicaTimeout) {
 			return new Options(this.quarantineNewServer, replicas, replicaTimeout);
+		}
+
+	}
+
+	/**
+	 * What the store needs to know of a Lettuce or Jedis connection factory.
+	 */
+	private record Client(@Nullable RedisClusterConfiguration cluster, @Nullable RedisSentinelConfiguration sentinel,
+			String host, int port, Duration commandTimeout) {
+
+		static @Nullable Client of(RedisConnectionFactory connectionFactory) {
+			ClassLoader classLoader = RedisLeaseStore.class.getClassLoader();
+			if (ClassUtils.isPresent("io.lettuce.core.RedisClient", classLoader)
+					&& connectionFactory instanceof org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory lettuce) {
+				return new Client(lettuce.getClusterConfiguration(), lettuce.getSentinelConfiguration(),
+						lettuce.getHostName(), lettuce.getPort(), Duration.ofMillis(lettuce.getTimeout()));
+			}
+			if (ClassUtils.isPresent("redis.clients.jedis.Jedis", classLoader)
+					&& connectionFactory instanceof org.springframework.data.redis.connection.jedis.JedisConnectionFactory jedis) {
+				return new Client(jedis.getClusterConfiguration(), jedis.getSentinelConfiguration(), jedis.getHostName(),
+						jedis.getPort(), Duration.ofMillis(jedis.getTimeout()));
+			}
+			return null;
+		}
+
+		String describe() {
+			RedisClusterConfiguration cluster = this.cluster;
+			if (cluster != null) {
+				return "Redis Cluster at " + addresses(cluster.getClusterNodes());
+			}
+			RedisSentinelConfiguration sentinel = this.sentinel;
+			if (sentinel != null) {
+				NamedNode master = sentinel.getMaster();
+				return "Redis master '%s' through the sentinels at %s".formatted(
+						(master != null) ? master.getName() : "?", addresses(sentinel.getSentinels()));
+			}
+			return "Redis at " + this.host + ":" + this.port;
 		}
 
 	}
