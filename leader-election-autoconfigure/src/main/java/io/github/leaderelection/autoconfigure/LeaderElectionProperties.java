@@ -264,8 +264,8 @@ public class LeaderElectionProperties {
 
 		/**
 		 * Whether the first claim of a role on a Redis that started less than a lease ago, or was flushed since it
-		 * started, waits until a lease lost with the old data has expired. Switch it off only where no earlier leader
-		 * can exist, such as tests.
+		 * started, waits until a lease lost with the old data has expired; switch it off only where no earlier
+		 * leader can exist, such as tests.
 		 */
 		private boolean quarantineNewServer = true;
 
