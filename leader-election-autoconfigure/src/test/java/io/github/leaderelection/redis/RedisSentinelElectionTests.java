@@ -40,7 +40,6 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -135,7 +134,6 @@ class RedisSentinelElectionTests {
 	}
 
 	@Test
-	@Disabled("needs the loss detection of issue 9 (store branch)")
 	void failoverToAReplicaThatMissedTheLastGrantLetsNoSecondLeaderInAndRepeatsNoToken() {
 		this.sentinels = RedisSentinels.start(1);
 		LeaderElector first = startInstance("lettuce", 0, OUTLASTING_THE_FAILOVER);

@@ -355,8 +355,8 @@ class LeaseLeaderElectorTests {
 		second.stop();
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
 			.noneMatch((thread) -> thread.getName().startsWith("leader-election-orders")));
-		assertThat(redis.server().command("KEYS", "*")).doesNotContain(":lock", ":info")
-			.contains("{test:orders}:token", "{test:orders}:epoch");
+		assertThat(redis.server().command("KEYS", "*")).doesNotContain(":lock")
+			.contains("{test:orders}:token", "{test:orders}:state");
 	}
 
 	private static void awaitQuietly(CountDownLatch latch) {
