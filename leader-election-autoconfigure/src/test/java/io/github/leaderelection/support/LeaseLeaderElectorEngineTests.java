@@ -233,6 +233,15 @@ class LeaseLeaderElectorEngineTests {
 		assertThat(this.elector.admit("ReportJob.run()")).isEmpty();
 	}
 
+	@Test
+	void claimsAfterAReleaseWaitAFewMillisecondsAtMost() {
+		assertThat(LONG_LEASES.releaseJitter()).isZero();
+		assertThat(Contenders.SHORT_LEASES.releaseJitter()).isEqualTo(Duration.ofMillis(5));
+		assertThat(new LeaseSettings(Duration.ofSeconds(10), Duration.ofSeconds(3), Duration.ofSeconds(1),
+				Duration.ofMillis(2), true)
+			.releaseJitter()).isEqualTo(Duration.ofMillis(2));
+	}
+
 	private static int occurrences(String text, String part) {
 		int count = 0;
 		for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
