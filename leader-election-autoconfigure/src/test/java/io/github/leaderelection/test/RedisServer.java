@@ -124,6 +124,20 @@ public final class RedisServer implements AutoCloseable {
 	}
 
 	/**
+	 * Replaces the extra options given to {@link #startWith(String...)} for the starts that follow, for example
+	 * {@code --appendonly yes} after {@code CONFIG SET appendonly yes}, so that the next {@link #restart()} loads the
+	 * append-only file.
+	 * @throws IllegalStateException when the server was not started with {@link #startWith(String...)}
+	 */
+	public void useOptions(String... options) {
+		if (!(this.backend instanceof RedisProcess process)) {
+			throw new IllegalStateException(
+					this + " runs in a container; start it with startWith(...) to set its options");
+		}
+		process.options(List.of(options));
+	}
+
+	/**
 	 * Freezes the server with {@code SIGSTOP}: connections stay open, commands time out. Does nothing when paused.
 	 */
 	public void pause() {

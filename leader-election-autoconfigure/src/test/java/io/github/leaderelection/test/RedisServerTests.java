@@ -17,8 +17,12 @@
 
 package io.github.leaderelection.test;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 import org.junit.jupiter.api.Test;
 
@@ -131,6 +135,49 @@ class RedisServerTests {
 			assertThat(first.port()).isNotEqualTo(second.port());
 			first.command("SET", "key", "first");
 			assertThat(second.command("GET", "key")).isEqualTo("$-1");
+		}
+	}
+
+	@Test
+	void restartLoadsWhatTheServerSavedOnTheWayDown() {
+		try (RedisServer server = RedisServer.startWith("--save", "3600 1")) {
+			server.command("SET", "key", "value");
+			server.restart();
+			assertThat(server.command("GET", "key")).isEqualTo("$5\nvalue");
+		}
+	}
+
+	@Test
+	void killAndRestartWithAnOlderSnapshotInPlaceBringsBackOlderData() throws IOException {
+		try (RedisServer server = RedisServer.startWith("--save", "3600 1")) {
+			String dir = server.command("CONFIG", "GET", "dir");
+			Path directory = Path.of(dir.substring(dir.lastIndexOf('\n') + 1));
+			server.command("SET", "counter", "1");
+			assertThat(server.command("SAVE")).isEqualTo("+OK");
+			Path older = Files.createTempFile("older-", ".rdb");
+			try {
+				Files.copy(directory.resolve("dump.rdb"), older, StandardCopyOption.REPLACE_EXISTING);
+				server.command("SET", "counter", "2");
+				assertThat(server.command("SAVE")).isEqualTo("+OK");
+				server.kill();
+				Files.copy(older, directory.resolve("dump.rdb"), StandardCopyOption.REPLACE_EXISTING);
+				server.restart();
+				assertThat(server.command("GET", "counter")).isEqualTo("$1\n1");
+			}
+			finally {
+				Files.delete(older);
+			}
+		}
+	}
+
+	@Test
+	void useOptionsAppliesToLaterStarts() {
+		try (RedisServer server = RedisServer.startWith("--save", "3600 1")) {
+			assertThat(server.command("CONFIG", "GET", "appendonly")).endsWith("no");
+			server.useOptions("--appendonly", "yes");
+			server.restart();
+			assertThat(server.command("CONFIG", "GET", "appendonly")).endsWith("yes");
+			assertThat(server.command("CONFIG", "GET", "save")).isEqualTo("*2\n$4\nsave\n$0\n");
 		}
 	}
 
