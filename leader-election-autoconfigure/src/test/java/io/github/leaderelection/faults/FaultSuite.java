@@ -39,11 +39,14 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
+import io.github.leaderelection.faults.Checker.Exemption;
 import io.github.leaderelection.faults.Checker.FaultOutcome;
 import io.github.leaderelection.faults.Checker.Verdict;
 import io.github.leaderelection.faults.Timeline.Fault;
 import io.github.leaderelection.faults.Timeline.Grant;
 import io.github.leaderelection.faults.Timeline.Life;
+import io.github.leaderelection.faults.Timeline.Start;
+import io.github.leaderelection.test.RedisSentinels;
 import io.github.leaderelection.test.RedisServer;
 import io.github.leaderelection.test.TcpProxy;
 import org.jspecify.annotations.Nullable;
@@ -51,9 +54,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * Runs instances of {@link FaultApplication} in JVMs of their own, each connected to one Redis through a
- * {@link TcpProxy} of its own, injects every kind of fault once and then random ones for a while, and checks what the
- * instances recorded with the {@link Checker}. Writes {@code summary.json}, {@code summary.md}, the histories and the
+ * Runs instances of {@link FaultApplication} in JVMs of their own, each connected to one Redis (with Redis's default
+ * snapshots) through a {@link TcpProxy} of its own, injects every kind of fault once and then random ones for a
+ * while, then, with new instances on a {@link RedisSentinels} set-up, two failovers, and checks what the instances
+ * recorded with the {@link Checker}. Writes {@code summary.json}, {@code summary.md}, the histories and the
  * instances' logs to its directory. Every process it starts is stopped by its PID, also when it fails.
  */
 final class FaultSuite {
@@ -62,10 +66,30 @@ final class FaultSuite {
 
 	private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(20);
 
-	private static final List<Fault.Kind> LEADER_PARTS = List.of(Fault.Kind.SIGTERM_LEADER, Fault.Kind.SIGKILL_LEADER,
-			Fault.Kind.SIGSTOP_LEADER, Fault.Kind.PARTITION_DROP, Fault.Kind.PARTITION_BLACKHOLE, Fault.Kind.LATENCY);
+	private static final String ROLE = "faults";
 
-	private static final List<Fault.Kind> REDIS_PARTS = List.of(Fault.Kind.REDIS_RESTART, Fault.Kind.REDIS_PAUSE);
+	private static final Duration SHORT_RUN = Duration.ofMillis(2);
+
+	private static final Duration LONG_RUN = Duration.ofSeconds(3);
+
+	private static final Duration INTO_LONG_RUN = Duration.ofSeconds(1);
+
+	/**
+	 * The faults injected alone, in this order, before the random mixes.
+	 */
+	static final List<Fault.Kind> ALONE = List.of(Fault.Kind.SIGTERM_LEADER, Fault.Kind.SIGKILL_LEADER,
+			Fault.Kind.SIGSTOP_LEADER, Fault.Kind.PARTITION_DROP, Fault.Kind.PARTITION_BLACKHOLE, Fault.Kind.LATENCY,
+			Fault.Kind.LONG_RUN_SIGTERM, Fault.Kind.LONG_RUN_YIELD, Fault.Kind.REDIS_RESTART, Fault.Kind.REDIS_PAUSE,
+			Fault.Kind.RDB_ROLLBACK, Fault.Kind.AOF_ROLLBACK, Fault.Kind.LOCK_DELETED, Fault.Kind.LOCK_EVICTED,
+			Fault.Kind.SLOW_LISTENER, Fault.Kind.PAUSE_AND_REDIS_RESTART, Fault.Kind.BLACKHOLE_AND_REDIS_RESTART,
+			Fault.Kind.KILL_AND_REDIS_PAUSE, Fault.Kind.FOLLOWER_PAUSE, Fault.Kind.FOLLOWER_CUT_OFF);
+
+	private static final List<Fault.Kind> LEADER_PARTS = List.of(Fault.Kind.SIGTERM_LEADER, Fault.Kind.SIGKILL_LEADER,
+			Fault.Kind.SIGSTOP_LEADER, Fault.Kind.PARTITION_DROP, Fault.Kind.PARTITION_BLACKHOLE, Fault.Kind.LATENCY,
+			Fault.Kind.LONG_RUN_SIGTERM, Fault.Kind.LONG_RUN_YIELD);
+
+	private static final List<Fault.Kind> REDIS_PARTS = List.of(Fault.Kind.REDIS_RESTART, Fault.Kind.REDIS_PAUSE,
+			Fault.Kind.RDB_ROLLBACK, Fault.Kind.AOF_ROLLBACK, Fault.Kind.LOCK_DELETED, Fault.Kind.LOCK_EVICTED);
 
 	private static final List<Fault.Kind> FOLLOWER_PARTS = List.of(Fault.Kind.FOLLOWER_PAUSE,
 			Fault.Kind.FOLLOWER_CUT_OFF);
@@ -86,6 +110,8 @@ final class FaultSuite {
 
 	private int incarnations;
 
+	private volatile Duration work = SHORT_RUN;
+
 	FaultSuite(Settings settings, Path directory, PrintStream out) {
 		this.settings = settings;
 		this.directory = directory;
@@ -100,8 +126,10 @@ final class FaultSuite {
 				this.settings.describe());
 		String aborted = null;
 		long ended;
-		try (RedisServer redis = RedisServer.start()) {
-			say("Started %s", redis);
+		// Redis's default persistence: faults that roll Redis back restart it from older files.
+		try (RedisServer server = RedisServer.startWith(RedisFaults.SNAPSHOTS)) {
+			RedisFaults redis = new RedisFaults(server, this.directory.resolve("redis-older"), ROLE);
+			say("Started %s with snapshots (save %s)", server, RedisFaults.SNAPSHOTS[1]);
 			try {
 				for (int slot = 1; slot <= this.settings.instances(); slot++) {
 					launch(slot, redis);
@@ -109,7 +137,7 @@ final class FaultSuite {
 				for (Instance instance : List.copyOf(this.instances)) {
 					awaitReady(instance);
 				}
-				for (Fault.Kind kind : Fault.Kind.values()) {
+				for (Fault.Kind kind : ALONE) {
 					inject(kind, redis);
 				}
 				Random random = new Random(this.settings.seed());
@@ -124,13 +152,22 @@ final class FaultSuite {
 				aborted = ex.getMessage();
 				say("STOPPED EARLY: %s", aborted);
 			}
+			catch (RuntimeException ex) {
+				// Still check what was recorded: the histories up to here may show what went wrong.
+				aborted = ex.toString();
+				say("STOPPED EARLY: %s", aborted);
+				ex.printStackTrace(this.out);
+			}
 			finally {
-				ended = System.nanoTime();
 				stopAll();
 			}
 		}
+		if (aborted == null && this.settings.sentinel()) {
+			aborted = runSentinelPhase();
+		}
+		ended = System.nanoTime();
 		this.timeline.poll();
-		Verdict verdict = Checker.check(this.timeline.snapshot(), this.settings.lease(), ended);
+		Verdict verdict = Checker.check(this.timeline.snapshot(), this.settings.lease(), this.origin, ended);
 		Report report = new Report(this.settings, verdict, aborted, Duration.ofNanos(ended - this.origin));
 		Files.writeString(this.directory.resolve("summary.json"), report.json(), StandardCharsets.UTF_8);
 		Files.writeString(this.directory.resolve("summary.md"), report.markdown(), StandardCharsets.UTF_8);
@@ -138,7 +175,75 @@ final class FaultSuite {
 		return report;
 	}
 
-	private void inject(Fault.Kind kind, RedisServer redis) {
+	// Instances elect through Boot's Sentinel configuration: a failover to a replica that missed the last grant, then
+	// one to a replica that has every write. Only the replica links set up at the start pass through a proxy, so the
+	// lossy failover happens once per run. Returns why the phase stopped early, if it did.
+	private @Nullable String runSentinelPhase() {
+		this.timeline.phase(System.nanoTime());
+		try (RedisSentinels sentinels = RedisSentinels.start(1)) {
+			say("Sentinel phase: %s", sentinels);
+			try {
+				for (int slot = 1; slot <= this.settings.instances(); slot++) {
+					launch(slot, sentinels);
+				}
+				for (Instance instance : List.copyOf(this.instances)) {
+					awaitReady(instance);
+				}
+				injectFailover(Fault.Kind.SENTINEL_FAILOVER, sentinels);
+				injectFailover(Fault.Kind.SENTINEL_MASTER_KILLED, sentinels);
+				awaitLeader();
+				return null;
+			}
+			catch (AbortedException ex) {
+				say("STOPPED EARLY: %s", ex.getMessage());
+				return ex.getMessage();
+			}
+			catch (RuntimeException ex) {
+				say("STOPPED EARLY: %s", ex);
+				ex.printStackTrace(this.out);
+				return ex.toString();
+			}
+			finally {
+				stopAll();
+			}
+		}
+	}
+
+	private void injectFailover(Fault.Kind kind, RedisSentinels sentinels) {
+		Instance leader = awaitLeader();
+		this.timeline.step();
+		say("fault %d: %s (leader %s)", this.timeline.snapshot().faults().size() + 1, kind.description(),
+				leader.name());
+		sentinels.awaitReplication();
+		int master = sentinels.master();
+		if (kind == Fault.Kind.SENTINEL_FAILOVER) {
+			// The replica misses what follows: the leader's release and the next grant, lost with the master.
+			sentinels.cutOff(1);
+			handover(leader);
+		}
+		Fault fault = this.timeline.fault(kind, "redis", System.nanoTime());
+		sentinels.kill(master);
+		int promoted = sentinels.awaitFailover(master);
+		long healed = System.nanoTime();
+		this.timeline.healed(fault, healed);
+		say("fault %d: the Sentinels promoted %s %d ms after kill -9 of the master", fault.number(),
+				sentinels.address(promoted), TimeUnit.NANOSECONDS.toMillis(healed - fault.injectedNanos()));
+		awaitGrantAfter(healed, fault);
+		sentinels.restartAsReplica(master);
+		hold(System.nanoTime() + this.settings.settle().toNanos());
+	}
+
+	private void awaitGrantAfter(long nanos, Fault fault) {
+		Grant[] next = new Grant[1];
+		awaitCondition(() -> {
+			next[0] = this.timeline.grantAfter(nanos, null).orElse(null);
+			return next[0] != null;
+		}, "no leader after fault %d (%s)".formatted(fault.number(), fault.kind()));
+		say("fault %d: %s leads %d ms after it", fault.number(), next[0].instance(),
+				TimeUnit.NANOSECONDS.toMillis(next[0].nanos() - fault.injectedNanos()));
+	}
+
+	private void inject(Fault.Kind kind, RedisFaults redis) {
 		Instance leader = awaitLeader();
 		this.timeline.step();
 		say("fault %d: %s (leader %s)", this.timeline.snapshot().faults().size() + 1, kind.description(),
@@ -146,12 +251,7 @@ final class FaultSuite {
 		long lease = this.settings.lease().toNanos();
 		Fault fault;
 		switch (kind) {
-			case SIGTERM_LEADER -> {
-				fault = begin(kind, leader, redis);
-				awaitNewLeader(fault);
-				replace(leader, redis);
-			}
-			case SIGKILL_LEADER -> {
+			case SIGTERM_LEADER, SIGKILL_LEADER -> {
 				fault = begin(kind, leader, redis);
 				awaitNewLeader(fault);
 				replace(leader, redis);
@@ -175,6 +275,20 @@ final class FaultSuite {
 				hold(fault.injectedNanos() + 2 * lease);
 				heal(fault, leader, redis);
 			}
+			case LONG_RUN_SIGTERM -> {
+				beginLongRun(leader);
+				fault = begin(kind, leader, redis);
+				awaitNewLeader(fault);
+				endLongRuns();
+				replace(leader, redis);
+			}
+			case LONG_RUN_YIELD -> {
+				beginLongRun(leader);
+				fault = begin(kind, leader, redis);
+				awaitNewLeader(fault);
+				awaitRevoked(leader, "after it yielded");
+				endLongRuns();
+			}
 			case REDIS_RESTART -> {
 				fault = begin(kind, null, redis);
 				awaitNewLeader(fault);
@@ -182,6 +296,40 @@ final class FaultSuite {
 			case REDIS_PAUSE -> {
 				fault = begin(kind, null, redis);
 				hold(fault.injectedNanos() + 2 * lease);
+				heal(fault, null, redis);
+				awaitNewLeader(fault);
+			}
+			case RDB_ROLLBACK -> {
+				// The snapshot holds the token counter before the handover; its lock expires before the restart,
+				// so Redis comes back with an older counter and no lock while the new leader believes it leads.
+				redis.keepSnapshot();
+				long saved = System.nanoTime();
+				handover(leader);
+				hold(saved + lease + TimeUnit.MILLISECONDS.toNanos(200));
+				fault = begin(kind, null, redis);
+				awaitNewLeader(fault);
+			}
+			case AOF_ROLLBACK -> {
+				// Restarted at once after the handover: Redis comes back with the former leader's lock, alive, and an
+				// older token counter.
+				redis.appendOnly();
+				redis.keepAppendOnlyFiles();
+				handover(leader);
+				fault = begin(kind, null, redis);
+				awaitNewLeader(fault);
+				redis.snapshotsOnly();
+			}
+			case LOCK_DELETED -> {
+				fault = begin(kind, null, redis);
+				awaitNewLeader(fault);
+			}
+			case LOCK_EVICTED -> {
+				long evictions = redis.evictions();
+				fault = begin(kind, null, redis);
+				if (redis.evictions() == evictions) {
+					throw new AbortedException("the lock was not evicted under maxmemory within a lease");
+				}
+				hold(fault.injectedNanos() + lease);
 				heal(fault, null, redis);
 				awaitNewLeader(fault);
 			}
@@ -201,7 +349,7 @@ final class FaultSuite {
 				// The classic trap: the leader wakes up believing it leads, on a Redis that forgot its lease.
 				fault = this.timeline.fault(kind, leader.name(), System.nanoTime());
 				leader.pause();
-				redis.restart();
+				redis.restartEmpty();
 				awaitNewLeader(fault);
 				hold(fault.injectedNanos() + 2 * lease);
 				leader.resume();
@@ -211,7 +359,7 @@ final class FaultSuite {
 			case BLACKHOLE_AND_REDIS_RESTART -> {
 				fault = this.timeline.fault(kind, leader.name(), System.nanoTime());
 				leader.proxy().blackhole();
-				redis.restart();
+				redis.restartEmpty();
 				awaitNewLeader(fault);
 				awaitRevoked(leader, "while cut off");
 				hold(fault.injectedNanos() + 2 * lease);
@@ -221,9 +369,9 @@ final class FaultSuite {
 			case KILL_AND_REDIS_PAUSE -> {
 				fault = this.timeline.fault(kind, leader.name(), System.nanoTime());
 				leader.kill();
-				redis.pause();
+				redis.server().pause();
 				hold(fault.injectedNanos() + 2 * lease);
-				redis.resume();
+				redis.server().resume();
 				this.timeline.healed(fault, System.nanoTime());
 				awaitNewLeader(fault);
 				replace(leader, redis);
@@ -239,9 +387,44 @@ final class FaultSuite {
 		hold(System.nanoTime() + this.settings.settle().toNanos());
 	}
 
+	// Sets every instance's job runs to last 3 s and returns once the leader's run is 1 s in.
+	private void beginLongRun(Instance leader) {
+		this.work = LONG_RUN;
+		long sent = System.nanoTime();
+		this.instances.forEach((instance) -> instance.send("work " + LONG_RUN.toMillis()));
+		long[] confirmed = new long[1];
+		awaitCondition(() -> {
+			confirmed[0] = this.timeline.workConfirmed(leader.name()).orElse(sent);
+			return confirmed[0] > sent;
+		}, leader.name() + " did not confirm its longer job runs");
+		Start[] run = new Start[1];
+		awaitCondition(() -> {
+			run[0] = this.timeline.startAfter(leader.name(), confirmed[0]).orElse(null);
+			return run[0] != null;
+		}, leader.name() + " began no long job run");
+		hold(run[0].nanos() + INTO_LONG_RUN.toNanos());
+	}
+
+	private void endLongRuns() {
+		this.work = SHORT_RUN;
+		this.instances.forEach((instance) -> instance.send("work " + SHORT_RUN.toMillis()));
+	}
+
+	// The leader yields; returns once another instance was granted.
+	private void handover(Instance leader) {
+		long sent = System.nanoTime();
+		leader.send("yield");
+		Grant[] next = new Grant[1];
+		awaitCondition(() -> {
+			next[0] = this.timeline.grantAfter(sent, leader.name()).orElse(null);
+			return next[0] != null;
+		}, "no instance took over after " + leader.name() + " yielded");
+		say("%s yielded; %s leads with token %d", leader.name(), next[0].instance(), next[0].token());
+	}
+
 	// A random mix: at most one fault of each group, at least one in all; the leader's at once, the others at random
 	// moments within the first lease; every fault that lasts is healed two leases after the start.
-	private void injectMix(Random random, RedisServer redis) {
+	private void injectMix(Random random, RedisFaults redis) {
 		Instance leader = awaitLeader();
 		List<Instance> followers = followers(leader);
 		Fault.@Nullable Kind leaderPart = pick(random, LEADER_PARTS);
@@ -255,7 +438,6 @@ final class FaultSuite {
 		long redisDelay = (long) (random.nextDouble() * lease);
 		long followerDelay = (long) (random.nextDouble() * lease);
 		this.timeline.step();
-		long start = System.nanoTime();
 		List<Part> parts = new ArrayList<>();
 		if (leaderPart != null) {
 			parts.add(new Part(leaderPart, leader, 0));
@@ -271,6 +453,19 @@ final class FaultSuite {
 		say("%s: %s (leader %s)", (parts.size() == 1) ? "fault " + first
 				: "mix of faults %d to %d".formatted(first, first + parts.size() - 1),
 				String.join(", ", parts.stream().map((part) -> part.describe(leader)).toList()), leader.name());
+		// What a rollback restores is saved as the mix begins.
+		if (redisPart == Fault.Kind.RDB_ROLLBACK) {
+			redis.keepSnapshot();
+		}
+		else if (redisPart == Fault.Kind.AOF_ROLLBACK) {
+			redis.appendOnly();
+			redis.keepAppendOnlyFiles();
+		}
+		boolean longRun = leaderPart == Fault.Kind.LONG_RUN_SIGTERM || leaderPart == Fault.Kind.LONG_RUN_YIELD;
+		if (longRun) {
+			beginLongRun(leader);
+		}
+		long start = System.nanoTime();
 		List<Fault> faults = new ArrayList<>();
 		for (Part part : parts) {
 			hold(start + part.delay());
@@ -280,7 +475,14 @@ final class FaultSuite {
 		for (int i = 0; i < parts.size(); i++) {
 			heal(faults.get(i), parts.get(i).target(), redis);
 		}
-		if (leaderPart == Fault.Kind.SIGTERM_LEADER || leaderPart == Fault.Kind.SIGKILL_LEADER) {
+		if (longRun) {
+			endLongRuns();
+		}
+		if (redisPart == Fault.Kind.AOF_ROLLBACK) {
+			redis.snapshotsOnly();
+		}
+		if (leaderPart == Fault.Kind.SIGTERM_LEADER || leaderPart == Fault.Kind.SIGKILL_LEADER
+				|| leaderPart == Fault.Kind.LONG_RUN_SIGTERM) {
 			replace(leader, redis);
 		}
 		else if (leaderPart != null && leaderPart.removesLeader()) {
@@ -307,31 +509,52 @@ final class FaultSuite {
 	}
 
 	// Injects one fault on an instance, or on Redis when the target is null, and records it; alone or in a mix.
-	private Fault begin(Fault.Kind kind, @Nullable Instance target, RedisServer redis) {
+	private Fault begin(Fault.Kind kind, @Nullable Instance target, RedisFaults redis) {
 		Fault fault = this.timeline.fault(kind, (target != null) ? target.name() : "redis", System.nanoTime());
 		switch (kind) {
-			case SIGTERM_LEADER -> required(target).terminate();
+			case SIGTERM_LEADER, LONG_RUN_SIGTERM -> required(target).terminate();
 			case SIGKILL_LEADER -> required(target).kill();
 			case SIGSTOP_LEADER, FOLLOWER_PAUSE -> required(target).pause();
 			case PARTITION_DROP -> required(target).proxy().drop();
 			case PARTITION_BLACKHOLE, FOLLOWER_CUT_OFF -> required(target).proxy().blackhole();
 			case LATENCY -> required(target).proxy().latency(this.settings.lease().dividedBy(4));
+			case LONG_RUN_YIELD -> required(target).send("yield");
 			case REDIS_RESTART -> {
-				redis.restart();
+				redis.restartEmpty();
 				this.timeline.healed(fault, System.nanoTime());
 			}
-			case REDIS_PAUSE -> redis.pause();
+			case REDIS_PAUSE -> redis.server().pause();
+			case RDB_ROLLBACK -> {
+				redis.restartFromKeptSnapshot();
+				this.timeline.healed(fault, System.nanoTime());
+			}
+			case AOF_ROLLBACK -> {
+				redis.restartFromKeptAppendOnlyFiles();
+				this.timeline.healed(fault, System.nanoTime());
+			}
+			case LOCK_DELETED -> {
+				if (!redis.deleteLock()) {
+					say("fault %d: there was no lock to delete", fault.number());
+				}
+				this.timeline.healed(fault, System.nanoTime());
+			}
+			case LOCK_EVICTED -> {
+				if (!redis.evictLock(this.settings.lease())) {
+					say("fault %d: the lock was not evicted within a lease", fault.number());
+				}
+			}
 			default -> throw new IllegalStateException(kind + " is injected step by step, not by begin()");
 		}
 		return fault;
 	}
 
 	// Ends a fault that lasts; an instant one (a signal that ends a process, a restart) is over already.
-	private void heal(Fault fault, @Nullable Instance target, RedisServer redis) {
+	private void heal(Fault fault, @Nullable Instance target, RedisFaults redis) {
 		switch (fault.kind()) {
 			case SIGSTOP_LEADER, FOLLOWER_PAUSE -> required(target).resume();
 			case PARTITION_DROP, PARTITION_BLACKHOLE, LATENCY, FOLLOWER_CUT_OFF -> required(target).proxy().pass();
-			case REDIS_PAUSE -> redis.resume();
+			case REDIS_PAUSE -> redis.server().resume();
+			case LOCK_EVICTED -> redis.unlimitedMemory();
 			default -> {
 				return;
 			}
@@ -346,19 +569,36 @@ final class FaultSuite {
 		return target;
 	}
 
-	private Instance launch(int slot, RedisServer redis) {
+	private Instance launch(int slot, RedisFaults redis) {
+		TcpProxy proxy = TcpProxy.start(redis.server().host(), redis.server().port());
+		try {
+			return launch(slot, List.of("--spring.data.redis.host=" + proxy.host(),
+					"--spring.data.redis.port=" + proxy.port()), proxy);
+		}
+		catch (RuntimeException ex) {
+			proxy.close();
+			throw ex;
+		}
+	}
+
+	// Instances of the Sentinel phase reach the Sentinels and the servers directly: Boot's Sentinel configuration.
+	private Instance launch(int slot, RedisSentinels sentinels) {
+		return launch(slot, List.of("--spring.data.redis.sentinel.master=" + RedisSentinels.MASTER_NAME,
+				"--spring.data.redis.sentinel.nodes=" + sentinels.sentinelNodes()), null);
+	}
+
+	private Instance launch(int slot, List<String> connection, @Nullable TcpProxy proxy) {
 		int incarnation = ++this.incarnations;
 		String name = "i" + slot + "-" + incarnation;
 		Path history = this.directory.resolve("histories").resolve(name + ".history");
 		Path log = this.directory.resolve("histories").resolve(name + ".log");
-		TcpProxy proxy = TcpProxy.start(redis.host(), redis.port());
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
 			.toString(), "-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classPath(),
-				FaultApplication.class.getName(), "--spring.main.keep-alive=true",
-				"--spring.data.redis.host=" + proxy.host(), "--spring.data.redis.port=" + proxy.port(),
-				"--spring.data.redis.timeout=500ms", "--spring.data.redis.connect-timeout=500ms",
-				"--leader.election.role=faults", "--leader.election.instance-id=" + name,
-				"--faults.history=" + history.toAbsolutePath()));
+				FaultApplication.class.getName(), "--spring.main.keep-alive=true"));
+		command.addAll(connection);
+		command.addAll(List.of("--spring.data.redis.timeout=500ms", "--spring.data.redis.connect-timeout=500ms",
+				"--leader.election.role=" + ROLE, "--leader.election.instance-id=" + name,
+				"--faults.history=" + history.toAbsolutePath(), "--faults.work=" + this.work.toMillis() + "ms"));
 		command.addAll(this.settings.arguments());
 		try {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -369,24 +609,24 @@ final class FaultSuite {
 			this.everyInstance.add(instance);
 			this.timeline.follow(name, history);
 			this.timeline.life(name, Life.Kind.STARTED, System.nanoTime());
+			// When the process is gone, not when the suite looks: a run cut short by the exit ends there.
+			process.onExit().thenRun(() -> this.timeline.life(name, Life.Kind.EXITED, System.nanoTime()));
 			say("%s starting (pid %d)", name, process.pid());
 			return instance;
 		}
 		catch (IOException ex) {
-			proxy.close();
 			throw new UncheckedIOException(ex);
 		}
 	}
 
 	// A stopped instance is replaced, so that others keep competing; the suite waits for it only when fewer than two
 	// instances are ready.
-	private void replace(Instance stopped, RedisServer redis) {
+	private void replace(Instance stopped, RedisFaults redis) {
 		if (!stopped.awaitExit(EXIT_TIMEOUT)) {
 			throw new AbortedException(stopped.name() + " did not exit within " + EXIT_TIMEOUT.toSeconds() + " s");
 		}
-		this.timeline.life(stopped.name(), Life.Kind.EXITED, System.nanoTime());
 		this.instances.remove(stopped);
-		stopped.proxy().close();
+		stopped.closeProxy();
 		Instance replacement = launch(stopped.slot(), redis);
 		if (this.instances.stream().filter((instance) -> this.timeline.isReady(instance.name())).count() < 2) {
 			awaitReady(replacement);
@@ -410,7 +650,7 @@ final class FaultSuite {
 				.filter((instance) -> instance.name().equals(value.instance()) && instance.process().isAlive())
 				.findFirst()).orElse(null);
 			if (leader[0] != null) {
-				leader[0].token(grant.get().token());
+				leader[0].grant(grant.get());
 			}
 			return leader[0] != null;
 		}, "no instance leads");
@@ -431,9 +671,11 @@ final class FaultSuite {
 	}
 
 	private void awaitRevoked(Instance leader, String when) {
-		long token = leader.token();
-		awaitCondition(() -> this.timeline.hasRevoke(leader.name(), token),
-				leader.name() + " did not revoke " + when);
+		Grant grant = leader.grant();
+		if (grant == null) {
+			throw new IllegalStateException(leader.name() + " was never seen to lead");
+		}
+		awaitCondition(() -> this.timeline.hasRevoke(grant), leader.name() + " did not revoke " + when);
 	}
 
 	private void awaitCondition(BooleanSupplier condition, String failure) {
@@ -479,8 +721,10 @@ final class FaultSuite {
 				instance.process().destroyForcibly();
 				instance.awaitExit(EXIT_TIMEOUT);
 			}
-			instance.proxy().close();
+			instance.closeProxy();
 		}
+		this.instances.clear();
+		this.everyInstance.clear();
 	}
 
 	private void say(String format, Object... args) {
@@ -495,7 +739,7 @@ final class FaultSuite {
 	 * Lease settings and length of a run.
 	 */
 	record Settings(Duration lease, Duration renew, Duration retry, Duration jitter, int instances, Duration mix,
-			Duration settle, long seed) {
+			Duration settle, long seed, boolean sentinel) {
 
 		List<String> arguments() {
 			return List.of("--leader.election.lease-duration=" + this.lease.toMillis() + "ms",
@@ -505,9 +749,10 @@ final class FaultSuite {
 		}
 
 		String describe() {
-			return "%d instances; lease %d ms, renew %d ms, retry %d ms, jitter %d ms; every fault alone, then %d s of random mixes of faults"
-				.formatted(this.instances, this.lease.toMillis(), this.renew.toMillis(), this.retry.toMillis(),
-						this.jitter.toMillis(), this.mix.toSeconds());
+			return ("%d instances; lease %d ms, renew %d ms, retry %d ms, jitter %d ms; every fault alone, then %d s of"
+					+ " random mixes of faults%s").formatted(this.instances, this.lease.toMillis(),
+							this.renew.toMillis(), this.retry.toMillis(), this.jitter.toMillis(),
+							this.mix.toSeconds(), this.sentinel ? ", then failovers through Sentinel" : "");
 		}
 
 	}
@@ -525,7 +770,7 @@ final class FaultSuite {
 	}
 
 	/**
-	 * One JVM of the application, with its proxy to Redis.
+	 * One JVM of the application, with its proxy to Redis (none in the Sentinel phase).
 	 */
 	private final class Instance {
 
@@ -535,15 +780,15 @@ final class FaultSuite {
 
 		private final Process process;
 
-		private final TcpProxy proxy;
+		private final @Nullable TcpProxy proxy;
 
 		private final OutputStream stdin;
 
-		private volatile long token;
+		private volatile @Nullable Grant grant;
 
 		private boolean paused;
 
-		Instance(int slot, String name, Process process, TcpProxy proxy) {
+		Instance(int slot, String name, Process process, @Nullable TcpProxy proxy) {
 			this.slot = slot;
 			this.name = name;
 			this.process = process;
@@ -564,15 +809,25 @@ final class FaultSuite {
 		}
 
 		TcpProxy proxy() {
+			if (this.proxy == null) {
+				throw new IllegalStateException(
+						this.name + " reaches Redis through the Sentinels, not through a proxy");
+			}
 			return this.proxy;
 		}
 
-		long token() {
-			return this.token;
+		void closeProxy() {
+			if (this.proxy != null) {
+				this.proxy.close();
+			}
 		}
 
-		void token(long token) {
-			this.token = token;
+		@Nullable Grant grant() {
+			return this.grant;
+		}
+
+		void grant(Grant grant) {
+			this.grant = grant;
 		}
 
 		void terminate() {
@@ -666,17 +921,30 @@ final class FaultSuite {
 			if (this.aborted != null) {
 				md.append("**Stopped early:** ").append(this.aborted).append("\n\n");
 			}
+			Verdict verdict = this.verdict;
 			md.append("| measure | value |\n| --- | --- |\n");
-			md.append("| faults injected | ").append(this.verdict.faultsByKind().values().stream().mapToInt(Integer::intValue).sum()).append(" |\n");
-			md.append("| handovers (grants after the first) | ").append(this.verdict.handovers()).append(" |\n");
+			md.append(measure("faults injected",
+					verdict.faultsByKind().values().stream().mapToInt(Integer::intValue).sum()));
+			md.append(measure("handovers (grants after the first)", verdict.handovers()));
 			md.append("| longest time without a leader | ")
-				.append(this.verdict.longestWithoutLeader().duration().toMillis())
+				.append(verdict.longestWithoutLeader().duration().toMillis())
 				.append(" ms |\n");
-			md.append("| job runs checked | ").append(this.verdict.executions()).append(" |\n");
-			md.append("| overlapping runs with different tokens | ").append(this.verdict.overlaps()).append(" |\n");
-			md.append("| runs paused mid-way that the next leader's runs overlapped (a fencing token check rejects them) | ")
-				.append(this.verdict.fencedOverlaps())
-				.append(" |\n\n");
+			md.append(measure("leases checked, from the recorded store calls", verdict.terms()));
+			md.append(measure("overlapping leases of different instances", verdict.validityOverlaps()));
+			md.append(measure("fencing tokens granted to two instances", verdict.count("shared-token")));
+			md.append(measure("grants whose token was not above an earlier grant's", verdict.count("grant-order")));
+			md.append(measure("job runs checked", verdict.executions()));
+			md.append(measure("job runs that started outside their lease", verdict.count("late")));
+			md.append(measure("overlapping job runs of different instances, whatever their tokens",
+					verdict.overlaps()));
+			md.append(measure("job runs with a token lower than an earlier run's, or equal to another instance's",
+					verdict.count("order")));
+			md.append(measure("runs that outlived their lease against their instance's will (paused, lease lapsed or "
+					+ "renewal refused) and that the next leader's runs overlapped, each with the lower token (a "
+					+ "fencing token check rejects them)", verdict.fencedOverlaps()));
+			md.append(measure("what went wrong during faults that no lease can make safe (counted apart)",
+					verdict.beyondLease().size()));
+			md.append('\n');
 			// A step of one fault counts for its kind; a step of several is a mix, named by its parts.
 			Map<Integer, List<FaultOutcome>> steps = this.verdict.outcomes()
 				.stream()
@@ -704,6 +972,18 @@ final class FaultSuite {
 				mixes.forEach((name, outcomes) -> md.append(row(name, outcomes)));
 			}
 			md.append("\n");
+			if (!this.verdict.beyondLease().isEmpty()) {
+				// By fault and kind of problem: how many, and the first of them.
+				md.append("During faults that no lease can make safe (counted apart):\n\n");
+				Map<String, List<Exemption>> byFaultAndKind = this.verdict.beyondLease()
+					.stream()
+					.collect(Collectors.groupingBy((exemption) -> "fault %d (%s), %s".formatted(
+							exemption.fault().number(), exemption.fault().kind(), exemption.kind()),
+							LinkedHashMap::new, Collectors.toList()));
+				byFaultAndKind.forEach((key, exemptions) -> md.append("- %s: %d, first: %s\n".formatted(key,
+						exemptions.size(), exemptions.get(0).description())));
+				md.append('\n');
+			}
 			if (this.verdict.problems().isEmpty()) {
 				md.append("No problems found.\n");
 			}
@@ -712,6 +992,10 @@ final class FaultSuite {
 				this.verdict.problems().forEach((problem) -> md.append("- ").append(problem).append('\n'));
 			}
 			return md.toString();
+		}
+
+		private static String measure(String name, long value) {
+			return "| %s | %d |\n".formatted(name, value);
 		}
 
 		private static String row(String name, List<FaultOutcome> outcomes) {
@@ -745,9 +1029,24 @@ final class FaultSuite {
 			json.append("  \"longestWithoutLeaderMillis\": ")
 				.append(this.verdict.longestWithoutLeader().duration().toMillis())
 				.append(",\n");
+			json.append("  \"leasesChecked\": ").append(this.verdict.terms()).append(",\n");
+			json.append("  \"leaseOverlaps\": ").append(this.verdict.validityOverlaps()).append(",\n");
 			json.append("  \"executionsChecked\": ").append(this.verdict.executions()).append(",\n");
 			json.append("  \"overlaps\": ").append(this.verdict.overlaps()).append(",\n");
 			json.append("  \"fencedOverlaps\": ").append(this.verdict.fencedOverlaps()).append(",\n");
+			json.append("  \"problemsByKind\": {");
+			json.append(String.join(", ", new TreeMap<>(this.verdict.problemCounts()).entrySet()
+				.stream()
+				.map((entry) -> quote(entry.getKey()) + ": " + entry.getValue())
+				.toList()));
+			json.append("},\n");
+			json.append("  \"beyondLease\": [");
+			json.append(String.join(", ", this.verdict.beyondLease()
+				.stream()
+				.map((exemption) -> "{\"fault\": %d, \"kind\": %s, \"description\": %s}".formatted(
+						exemption.fault().number(), quote(exemption.kind()), quote(exemption.description())))
+				.toList()));
+			json.append("],\n");
 			json.append("  \"faults\": [\n");
 			List<String> faults = new ArrayList<>();
 			for (FaultOutcome outcome : this.verdict.outcomes()) {

@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Everything a fault-suite run recorded: what each instance wrote to its history file, read incrementally as the
  * file grows, and what the suite did to the instances and to Redis. All times are {@link System#nanoTime()}.
@@ -41,6 +43,10 @@ final class Timeline {
 	private final Map<String, Reader> readers = new LinkedHashMap<>();
 
 	private final List<Exec> executions = new ArrayList<>();
+
+	private final List<Start> starts = new ArrayList<>();
+
+	private final List<Call> calls = new ArrayList<>();
 
 	private final List<Grant> grants = new ArrayList<>();
 
@@ -54,7 +60,11 @@ final class Timeline {
 
 	private int step;
 
+	private final List<Long> phases = new ArrayList<>();
+
 	private final Map<String, Long> ready = new LinkedHashMap<>();
+
+	private final Map<String, Long> work = new LinkedHashMap<>();
 
 	/**
 	 * Starts reading an instance's history file.
@@ -72,6 +82,13 @@ final class Timeline {
 
 	synchronized void life(String instance, Life.Kind kind, long nanos) {
 		this.lives.add(new Life(instance, kind, nanos));
+	}
+
+	/**
+	 * Begins a phase of the run with a Redis set-up of its own and new instances: no leader is expected in between.
+	 */
+	synchronized void phase(long nanos) {
+		this.phases.add(nanos);
 	}
 
 	/**
@@ -106,14 +123,36 @@ final class Timeline {
 		return Optional.ofNullable(latest);
 	}
 
-	synchronized Optional<Grant> grantAfter(long nanos, String exceptInstance) {
+	synchronized Optional<Grant> grantAfter(long nanos, @Nullable String exceptInstance) {
 		return this.grants.stream()
 			.filter((grant) -> grant.nanos() > nanos && !grant.instance().equals(exceptInstance))
 			.findFirst();
 	}
 
-	synchronized boolean hasRevoke(String instance, long token) {
-		return this.revokes.stream().anyMatch((revoke) -> revoke.instance().equals(instance) && revoke.token() == token);
+	/**
+	 * The first job run that {@code instance} began after {@code nanos}; empty while there is none.
+	 */
+	synchronized Optional<Start> startAfter(String instance, long nanos) {
+		return this.starts.stream()
+			.filter((start) -> start.instance().equals(instance) && start.nanos() > nanos)
+			.findFirst();
+	}
+
+	/**
+	 * When the instance last confirmed a {@code work} command; empty when it never did.
+	 */
+	synchronized Optional<Long> workConfirmed(String instance) {
+		return Optional.ofNullable(this.work.get(instance));
+	}
+
+	/**
+	 * Whether the grant was revoked. A store that lost its data may grant one instance the same token twice: only
+	 * a revocation after the grant counts.
+	 */
+	synchronized boolean hasRevoke(Grant grant) {
+		return this.revokes.stream()
+			.anyMatch((revoke) -> revoke.instance().equals(grant.instance()) && revoke.token() == grant.token()
+					&& revoke.nanos() >= grant.nanos());
 	}
 
 	synchronized boolean isReady(String instance) {
@@ -125,8 +164,9 @@ final class Timeline {
 	}
 
 	synchronized Snapshot snapshot() {
-		return new Snapshot(List.copyOf(this.executions), List.copyOf(this.grants), List.copyOf(this.revokes),
-				List.copyOf(this.slowDone), List.copyOf(this.lives), List.copyOf(this.faults));
+		return new Snapshot(List.copyOf(this.executions), List.copyOf(this.starts), List.copyOf(this.calls),
+				List.copyOf(this.grants), List.copyOf(this.revokes), List.copyOf(this.slowDone),
+				List.copyOf(this.lives), List.copyOf(this.faults), List.copyOf(this.phases));
 	}
 
 	private Optional<Grant> lastGrant(String instance) {
@@ -139,7 +179,7 @@ final class Timeline {
 	}
 
 	private boolean revoked(Grant grant) {
-		return hasRevoke(grant.instance(), grant.token()) || this.lives.stream()
+		return hasRevoke(grant) || this.lives.stream()
 			.anyMatch((life) -> life.instance().equals(grant.instance()) && life.kind() == Life.Kind.KILLED);
 	}
 
@@ -147,13 +187,21 @@ final class Timeline {
 		String[] words = line.split(" ");
 		switch (words[0]) {
 			case "EXEC" -> this.executions.add(new Exec(instance, Long.parseLong(words[1]), Long.parseLong(words[2]),
-					Long.parseLong(words[3]), Long.parseLong(words[4])));
+					Long.parseLong(words[3])));
+			case "START" -> this.starts.add(new Start(instance, Long.parseLong(words[1]), Long.parseLong(words[2])));
+			case "ACQUIRE" -> this.calls.add(new Call(instance, Call.Kind.ACQUIRE, Long.parseLong(words[1]),
+					Long.parseLong(words[2]), words[3], Long.parseLong(words[4])));
+			case "RENEW" -> this.calls.add(new Call(instance, Call.Kind.RENEW, Long.parseLong(words[1]),
+					Long.parseLong(words[2]), words[3], 0));
+			case "RELEASE" -> this.calls.add(new Call(instance, Call.Kind.RELEASE, Long.parseLong(words[1]),
+					Long.parseLong(words[2]), words[3], 0));
 			case "GRANT" -> this.grants.add(new Grant(instance, Long.parseLong(words[1]), Long.parseLong(words[2])));
 			case "REVOKE" -> this.revokes.add(
 					new Revoke(instance, Long.parseLong(words[1]), Long.parseLong(words[2]), words[3]));
 			case "SLOW-DONE" ->
 				this.slowDone.add(new SlowDone(instance, Long.parseLong(words[1]), Long.parseLong(words[2])));
 			case "READY" -> this.ready.put(instance, Long.parseLong(words[1]));
+			case "WORK" -> this.work.put(instance, Long.parseLong(words[2]));
 			default -> throw new IllegalStateException("Unknown record in the history of " + instance + ": " + line);
 		}
 	}
@@ -208,10 +256,35 @@ final class Timeline {
 	}
 
 	/**
-	 * One run of the leader-only job: its fencing token ({@code 0} when it ran without a lease), start, end, and the
-	 * local lease deadline as it started.
+	 * One run of the leader-only job: its fencing token ({@code 0} when it ran without a lease), start and end.
 	 */
-	record Exec(String instance, long token, long start, long end, long deadline) {
+	record Exec(String instance, long token, long start, long end) {
+
+	}
+
+	/**
+	 * A run of the leader-only job began; one that no {@link Exec} follows was cut short by the end of its process.
+	 */
+	record Start(String instance, long token, long nanos) {
+
+	}
+
+	/**
+	 * One call of an instance to its lease store: when it was sent, when the reply came, and the reply: an outcome
+	 * of {@code Acquisition.Outcome} and the granted token for an acquire, {@code ok}, {@code refused} or
+	 * {@code failed} for a renewal, {@code true}, {@code false} or {@code failed} for a release.
+	 */
+	record Call(String instance, Kind kind, long sent, long replied, String result, long token) {
+
+		boolean granted() {
+			return this.kind == Kind.ACQUIRE && this.result.equals("GRANTED");
+		}
+
+		enum Kind {
+
+			ACQUIRE, RENEW, RELEASE
+
+		}
 
 	}
 
@@ -256,13 +329,23 @@ final class Timeline {
 			PARTITION_DROP("leader cut off from Redis, connections reset"),
 			PARTITION_BLACKHOLE("leader cut off from Redis, packets lost"),
 			LATENCY("latency of a quarter lease each way between leader and Redis"),
+			LONG_RUN_SIGTERM("SIGTERM of the leader 1 s into a 3 s job run that ignores interrupts"),
+			LONG_RUN_YIELD("the leader yields 1 s into a 3 s job run that ignores interrupts"),
 			REDIS_RESTART("Redis restarted, data lost"), REDIS_PAUSE("Redis paused for 2 leases (SIGSTOP)"),
+			RDB_ROLLBACK("Redis (RDB) killed with -9 and restarted from a snapshot saved before the last handover"),
+			AOF_ROLLBACK("Redis (AOF everysec) killed with -9 and restarted from an older copy of its append-only"
+					+ " files, taken before the last handover"),
+			LOCK_DELETED("DEL of the role's lock key while the leader holds it"),
+			LOCK_EVICTED("the lock key evicted: maxmemory reached under volatile-lru"),
 			SLOW_LISTENER("grant listener blocks for 2 leases, then SIGTERM of the leader"),
 			PAUSE_AND_REDIS_RESTART("leader paused for 2 leases while Redis restarts and loses its data"),
 			BLACKHOLE_AND_REDIS_RESTART("leader cut off (packets lost) while Redis restarts and loses its data"),
 			KILL_AND_REDIS_PAUSE("kill -9 of the leader while Redis is paused for 2 leases"),
 			FOLLOWER_PAUSE("a follower paused for 2 leases (SIGSTOP, SIGCONT)"),
-			FOLLOWER_CUT_OFF("a follower cut off from Redis for 2 leases, packets lost");
+			FOLLOWER_CUT_OFF("a follower cut off from Redis for 2 leases, packets lost"),
+			SENTINEL_FAILOVER("kill -9 of the Redis master right after a grant that its replica missed; Sentinel"
+					+ " promotes that replica (no WAIT)"),
+			SENTINEL_MASTER_KILLED("kill -9 of the Redis master; Sentinel promotes a replica that has every write");
 
 			private final String description;
 
@@ -283,10 +366,18 @@ final class Timeline {
 					case PARTITION_DROP -> "leader's connections reset";
 					case PARTITION_BLACKHOLE -> "leader's packets lost";
 					case LATENCY -> "leader's link slow";
+					case LONG_RUN_SIGTERM -> "SIGTERM 1 s into a 3 s run";
+					case LONG_RUN_YIELD -> "yield 1 s into a 3 s run";
 					case REDIS_RESTART -> "Redis restarted empty";
 					case REDIS_PAUSE -> "Redis paused";
+					case RDB_ROLLBACK -> "Redis back from an older RDB snapshot";
+					case AOF_ROLLBACK -> "Redis back from an older AOF";
+					case LOCK_DELETED -> "lock deleted";
+					case LOCK_EVICTED -> "lock evicted";
 					case FOLLOWER_PAUSE -> "a follower paused";
 					case FOLLOWER_CUT_OFF -> "a follower's packets lost";
+					case SENTINEL_FAILOVER -> "failover to a replica that missed the last grant";
+					case SENTINEL_MASTER_KILLED -> "failover to a replica in sync";
 					default -> this.description;
 				};
 			}
@@ -295,8 +386,22 @@ final class Timeline {
 			 * Whether the fault takes the lease from the instance it targets.
 			 */
 			boolean removesLeader() {
-				return this != LATENCY && this != REDIS_RESTART && this != REDIS_PAUSE && this != FOLLOWER_PAUSE
-						&& this != FOLLOWER_CUT_OFF;
+				return switch (this) {
+					case SIGTERM_LEADER, SIGKILL_LEADER, SIGSTOP_LEADER, PARTITION_DROP, PARTITION_BLACKHOLE,
+							LONG_RUN_SIGTERM, LONG_RUN_YIELD, SLOW_LISTENER, PAUSE_AND_REDIS_RESTART,
+							BLACKHOLE_AND_REDIS_RESTART, KILL_AND_REDIS_PAUSE ->
+						true;
+					default -> false;
+				};
+			}
+
+			/**
+			 * Whether no lease can make the fault safe, so that the checker counts what goes wrong during it apart
+			 * from the problems of the election.
+			 */
+			boolean beyondLease() {
+				// Asynchronous replication: a grant the new master never received is lost with its fencing token.
+				return this == SENTINEL_FAILOVER;
 			}
 
 		}
@@ -306,8 +411,8 @@ final class Timeline {
 	/**
 	 * An immutable copy of everything recorded, for the checker.
 	 */
-	record Snapshot(List<Exec> executions, List<Grant> grants, List<Revoke> revokes, List<SlowDone> slowDone,
-			List<Life> lives, List<Fault> faults) {
+	record Snapshot(List<Exec> executions, List<Start> starts, List<Call> calls, List<Grant> grants,
+			List<Revoke> revokes, List<SlowDone> slowDone, List<Life> lives, List<Fault> faults, List<Long> phases) {
 
 		Snapshot {
 			executions = Collections.unmodifiableList(executions);
