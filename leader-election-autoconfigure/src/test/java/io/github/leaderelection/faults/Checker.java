@@ -74,6 +74,12 @@ final class Checker {
 	 */
 	static final Duration CLOCK_TOLERANCE = Duration.ofMillis(2);
 
+	/**
+	 * How long after a refused renewal's reply a job run may still start: the recorder sees the reply before the
+	 * elector does, and the elector needs a moment to revoke; a run admitted meanwhile is no run without a lease.
+	 */
+	static final Duration REPLY_TOLERANCE = Duration.ofMillis(2);
+
 	private static final int MAX_REPORTED = 10;
 
 	private final Snapshot snapshot;
@@ -290,12 +296,17 @@ final class Checker {
 				problem("late", run.start(), "%s ran the job with token %d at %s, which the store never granted it",
 						run.instance(), run.token(), at(run.start()));
 			}
-			else if (!run.term().isValidAt(run.start())) {
+			else if (!run.term().isValidAt(run.start()) && !beforeTheRefusalWasSeen(run.term(), run.start())) {
 				problem("late", run.start(), "%s ran the job with token %d at %s outside its lease (granted at %s, %s)",
 						run.instance(), run.token(), at(run.start()), at(run.term().granted()),
 						run.term().describeEnd(this::at));
 			}
 		}
+	}
+
+	private static boolean beforeTheRefusalWasSeen(Term term, long start) {
+		return term.ending() == Ending.REFUSED && start - term.granted() >= 0
+				&& start - term.end() <= REPLY_TOLERANCE.toNanos();
 	}
 
 	// Returns the number of runs that outlived their lease against their instance's will and that a later leader's

@@ -247,6 +247,19 @@ class CheckerTests {
 	}
 
 	@Test
+	void runAdmittedAsARefusalArrivesIsNoRunWithoutALease() {
+		// The soak of seed 1571871971358323261: a run began 22.5 µs after the refused reply, before the elector knew.
+		acquire("a", 1, 100);
+		this.calls.add(new Call("a", Call.Kind.RENEW, ms(900), ms(910), "refused", 0));
+		this.starts.add(new Start("a", 1, ms(910) + 22_500));
+		this.executions.add(new Exec("a", 1, ms(910) + 22_500, ms(912)));
+		assertThat(check(5000).count("late")).isZero();
+		run("a", 1, 913, 915);
+		assertThat(check(5000).problems()).anyMatch((problem) -> problem
+			.equals("a ran the job with token 1 at 0.913 s outside its lease (granted at 0.100 s, refused at 0.910 s)"));
+	}
+
+	@Test
 	void runWithoutALeaseOrWithATokenNeverGrantedFails() {
 		this.executions.add(new Exec("a", 0, ms(500), ms(500)));
 		run("b", 3, 600, 610);

@@ -112,6 +112,9 @@ final class FaultSuite {
 
 	private volatile Duration work = SHORT_RUN;
 
+	// When the suite last began to stop its instances: the end of the time that counts.
+	private long stoppingNanos;
+
 	FaultSuite(Settings settings, Path directory, PrintStream out) {
 		this.settings = settings;
 		this.directory = directory;
@@ -165,7 +168,7 @@ final class FaultSuite {
 		if (aborted == null && this.settings.sentinel()) {
 			aborted = runSentinelPhase();
 		}
-		ended = System.nanoTime();
+		ended = this.stoppingNanos;
 		this.timeline.poll();
 		Verdict verdict = Checker.check(this.timeline.snapshot(), this.settings.lease(), this.origin, ended);
 		Report report = new Report(this.settings, verdict, aborted, Duration.ofNanos(ended - this.origin));
@@ -710,6 +713,7 @@ final class FaultSuite {
 	}
 
 	private void stopAll() {
+		this.stoppingNanos = System.nanoTime();
 		for (Instance instance : this.instances) {
 			if (instance.process().isAlive()) {
 				instance.resume();
