@@ -18,7 +18,6 @@
 package io.github.leaderelection.autoconfigure;
 
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -74,6 +73,9 @@ public final class LeaderElectionAutoConfiguration {
 		String hostname = hostname();
 		LeadershipEventPublisher events = new LeadershipEventPublisher(publisher);
 		LeaseStore leaseStore = store.getIfAvailable();
+		LeaseSettings settings = new LeaseSettings(properties.getLeaseDuration(), properties.getRenewInterval(),
+				properties.getRetryInterval(), properties.getElectionJitter(), properties.isReleaseOnShutdown(),
+				properties.getDrainTimeout());
 		Function<String, LeaderElector> factory;
 		if (properties.getMode() == Mode.STANDALONE || (properties.getMode() == Mode.AUTO && leaseStore == null)) {
 			factory = (name) -> new StandaloneLeaderElector(name, instanceId, hostname, events);
@@ -83,14 +85,10 @@ public final class LeaderElectionAutoConfiguration {
 					"Needs a RedisConnectionFactory bean, and there is none: add spring-boot-starter-data-redis and configure spring.data.redis, or set the mode to standalone.");
 		}
 		else {
-			LeaseSettings settings = new LeaseSettings(properties.getLeaseDuration(), properties.getRenewInterval(),
-					properties.getRetryInterval(), properties.getElectionJitter(), properties.isReleaseOnShutdown(),
-					properties.getDrainTimeout());
 			factory = (name) -> new LeaseLeaderElector(name, instanceId, hostname, leaseStore, settings, events);
 		}
-		// All roles stop at once: the drain, then the release, with a second to spare.
-		Duration stopTimeout = properties.getDrainTimeout().plusSeconds(3);
-		LeaderElectors electors = new LeaderElectors(role, factory, stopTimeout);
+		// All roles stop at once, so the registry waits as long as one elector may take.
+		LeaderElectors electors = new LeaderElectors(role, factory, settings.stopTimeout());
 		electors.onStop(events::close);
 		return electors;
 	}

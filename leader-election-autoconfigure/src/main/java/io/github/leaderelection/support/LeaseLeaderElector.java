@@ -75,8 +75,6 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 
 	private static final LogAccessor logger = new LogAccessor(LeaseLeaderElector.class);
 
-	private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(2);
-
 	private final String role;
 
 	private final String instanceId;
@@ -330,10 +328,10 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 	}
 
 	/**
-	 * Longest time {@link #stop()} takes: the drain timeout and the release timeout, plus a second.
+	 * Longest time {@link #stop()} takes: see {@link LeaseSettings#stopTimeout()}.
 	 */
 	public Duration stopTimeout() {
-		return this.settings.drainTimeout().plus(RELEASE_TIMEOUT).plusSeconds(1);
+		return this.settings.stopTimeout();
 	}
 
 	@Override
@@ -409,10 +407,10 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 		timer.schedule(() -> {
 			if (release && !done.get()) {
 				logger.warn(() -> "Could not release '%s' within %s; the lease expires on its own"
-					.formatted(this.role, human(RELEASE_TIMEOUT)));
+					.formatted(this.role, human(LeaseSettings.RELEASE_TIMEOUT)));
 			}
 			finish.run();
-		}, RELEASE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+		}, LeaseSettings.RELEASE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
 		// On the store thread, after any call in flight, so that the release cannot overtake a renewal.
 		io.execute(() -> {
 			if (release) {

@@ -43,6 +43,11 @@ public record LeaseSettings(Duration leaseDuration, Duration renewInterval, Dura
 
 	private static final Duration RELEASE_JITTER = Duration.ofMillis(5);
 
+	/**
+	 * Time a stopping elector waits for a store call in flight and for its release.
+	 */
+	public static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(2);
+
 	public LeaseSettings {
 		Assert.isTrue(isPositive(leaseDuration), "'leaseDuration' must be positive");
 		Assert.isTrue(isPositive(renewInterval), "'renewInterval' must be positive");
@@ -64,6 +69,13 @@ public record LeaseSettings(Duration leaseDuration, Duration renewInterval, Dura
 	public LeaseSettings(Duration leaseDuration, Duration renewInterval, Duration retryInterval,
 			Duration electionJitter, boolean releaseOnShutdown) {
 		this(leaseDuration, renewInterval, retryInterval, electionJitter, releaseOnShutdown, DEFAULT_DRAIN_TIMEOUT);
+	}
+
+	/**
+	 * Longest time an elector takes to stop: the drain timeout and the release timeout, plus a second.
+	 */
+	public Duration stopTimeout() {
+		return this.drainTimeout.plus(RELEASE_TIMEOUT).plusSeconds(1);
 	}
 
 	/**
