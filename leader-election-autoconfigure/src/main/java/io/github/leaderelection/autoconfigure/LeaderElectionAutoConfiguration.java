@@ -27,6 +27,7 @@ import io.github.leaderelection.LeaderElectors;
 import io.github.leaderelection.annotation.LeaderOnlyAdvisor;
 import io.github.leaderelection.autoconfigure.LeaderElectionProperties.Mode;
 import io.github.leaderelection.store.LeaseStore;
+import io.github.leaderelection.support.ElectionRuntime;
 import io.github.leaderelection.support.LeaseLeaderElector;
 import io.github.leaderelection.support.LeaseSettings;
 import io.github.leaderelection.support.LeadershipEventPublisher;
@@ -40,6 +41,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -63,10 +65,18 @@ public final class LeaderElectionAutoConfiguration {
 		return new LeaderOnlyAdvisor(electors);
 	}
 
+	// Closed as the context is destroyed, after every elector has stopped in its lifecycle phase.
+	@Bean
+	@ConditionalOnMissingBean
+	ElectionRuntime leaderElectionRuntime(Environment environment) {
+		return Threading.VIRTUAL.isActive(environment) ? ElectionRuntime.virtualThreads()
+				: ElectionRuntime.platformThreads(ElectionRuntime.DEFAULT_IO_THREADS);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	LeaderElectors leaderElectors(LeaderElectionProperties properties, ObjectProvider<LeaseStore> store,
-			ApplicationEventPublisher publisher, Environment environment) {
+			ApplicationEventPublisher publisher, Environment environment, ElectionRuntime runtime) {
 		properties.validate();
 		String role = defaultRole(properties, environment);
 		String instanceId = (properties.getInstanceId() != null) ? properties.getInstanceId() : generateInstanceId();
@@ -85,7 +95,8 @@ public final class LeaderElectionAutoConfiguration {
 					"Needs a RedisConnectionFactory bean, and there is none: add spring-boot-starter-data-redis and configure spring.data.redis, or set the mode to standalone.");
 		}
 		else {
-			factory = (name) -> new LeaseLeaderElector(name, instanceId, hostname, leaseStore, settings, events);
+			factory = (name) -> new LeaseLeaderElector(name, instanceId, hostname, leaseStore, settings, events,
+					runtime);
 		}
 		// All roles stop at once, so the registry waits as long as one elector may take.
 		LeaderElectors electors = new LeaderElectors(role, factory, settings.stopTimeout());

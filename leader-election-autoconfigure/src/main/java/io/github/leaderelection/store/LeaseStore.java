@@ -18,6 +18,8 @@
 package io.github.leaderelection.store;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import io.github.leaderelection.LeaderInfo;
@@ -52,6 +54,21 @@ public interface LeaseStore {
 	 * been lost
 	 */
 	boolean renew(String role, LeaseHolder holder, Duration leaseDuration);
+
+	/**
+	 * Renews several leases, as {@link #renew} would one by one, in as few round trips as the store allows.
+	 * @param renewals the leases to extend
+	 * @return per renewal, in the order given, whether it was extended
+	 * @throws RuntimeException when the store could not be reached for any of them (the caller retries all)
+	 * @since 0.2.0
+	 */
+	default List<Boolean> renewAll(List<LeaseRenewal> renewals) {
+		List<Boolean> renewed = new ArrayList<>(renewals.size());
+		for (LeaseRenewal renewal : renewals) {
+			renewed.add(renew(renewal.role(), renewal.holder(), renewal.leaseDuration()));
+		}
+		return renewed;
+	}
 
 	/**
 	 * Deletes the lease only if {@code holder} holds it, and tells the role's release listeners.

@@ -13,23 +13,22 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-
-
 package io.github.leaderelection.support;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToLongFunction;
 
 import io.github.leaderelection.LeaderElector;
 import io.github.leaderelection.LeaderElectors;
@@ -43,8 +42,10 @@ import io.github.leaderelection.store.Acquisition;
 import io.github.leaderelection.store.Acquisition.Outcome;
 import io.github.leaderelection.store.LeaseClaim;
 import io.github.leaderelection.store.LeaseHolder;
+import io.github.leaderelection.store.LeaseRenewal;
 import io.github.leaderelection.store.LeaseStore;
 import io.github.leaderelection.store.LeaseStore.Subscription;
+import io.github.leaderelection.support.ElectionScheduler.Cancellable;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
@@ -52,7 +53,8 @@ import org.springframework.core.log.LogAccessor;
 import org.springframework.util.Assert;
 
 /**
- * A {@link LeaderElector} that holds a lease in a {@link LeaseStore}.
+ * A {@link LeaderElector} that holds a lease in a {@link LeaseStore}: a state machine, whose states and transitions
+ * are {@link State}.
  * <p>
  * Followers make one claim per lease period: a refused claim says when the holder's lease ends, and the next claim
  * is made then, plus a little jitter, or a few milliseconds after the store announces a release. A leader renews
@@ -65,9 +67,9 @@ import org.springframework.util.Assert;
  * revocation at once, keeps renewing the lease until every admitted run and every revocation listener has returned,
  * or {@code drainTimeout} has passed, and only then releases the lease.
  * <p>
- * Store calls run one at a time on the {@code leader-election-<role>} thread; deadlines and drains are timed on
- * {@code leader-election-<role>-deadline}, so a hung store call cannot hold back a revocation. Events go to a
- * {@link LeadershipEventPublisher}.
+ * Electors share the threads of an {@link ElectionRuntime}: deadlines and drains are timed on its timer, store calls
+ * run on its I/O threads, one call at a time per elector, so a hung store call cannot hold back a revocation.
+ * Renewals that fall due together go to the store in one call. Events go to a {@link LeadershipEventPublisher}.
  *
  * @since 0.1.0
  */
@@ -89,69 +91,110 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 
 	private final LeadershipEventPublisher events;
 
+	private final ElectionScheduler scheduler;
+
+	private final RenewalBatcher renewals;
+
 	private final ElectionClock clock;
 
 	private final Object monitor = new Object();
 
-	// The lease held in the store, renewed while set: while leading, and while draining after the term has ended.
-	private volatile @Nullable Grant lease;
+	private final Set<Work> inFlight = ConcurrentHashMap.newKeySet();
 
-	// What callers see: the grant while this instance leads and admits work; cleared as a drain begins.
+	private volatile State state = State.STOPPED;
+
+	// What callers see: the grant while LEADING; cleared as the term ends or a drain begins.
 	private volatile @Nullable Grant term;
 
-	private final Set<Work> inFlight = ConcurrentHashMap.newKeySet();
+	// The lease held in the store and renewed: while LEADING, and while DRAINING after the term has ended.
+	private @Nullable Grant lease;
 
 	private volatile @Nullable Drain drain;
 
 	private volatile Instant startedAt = Instant.now();
 
-	private boolean running;
-
-	private boolean stopping;
-
-	// Completes once the current or last stop has released: later stops are called back then.
-	private @Nullable CompletableFuture<Void> stopped;
-
-	// A start that came while a stop still drained: made once that stop has released.
-	private boolean startOwed;
-
 	// Incremented by every start: a store call that returns into a later start is ignored.
 	private long generation;
 
-	private @Nullable ScheduledThreadPoolExecutor io;
+	// The next store call: a timed claim or release, or a renewal waiting in a batch.
+	private Cancellable next = Cancellable.NONE;
 
-	private @Nullable ScheduledThreadPoolExecutor timer;
+	// The renewal that next holds a place for, if any: only that one may go out.
+	private @Nullable Renewal pendingRenewal;
 
-	private @Nullable ScheduledFuture<?> nextStep;
+	private boolean callInFlight;
 
-	private @Nullable ScheduledFuture<?> expiry;
-
-	private @Nullable Subscription subscription;
-
-	private boolean stepInFlight;
-
+	// Make the next store call as soon as the call in flight returns.
 	private boolean wakeUp;
 
 	private boolean releaseOwed;
 
 	private long sitOutUntilNanos;
 
-	// The last refusal that was worth a log line: logged once until the outcome changes. Store thread only.
+	private Cancellable expiry = Cancellable.NONE;
+
+	private Cancellable stopTimeout = Cancellable.NONE;
+
+	private @Nullable Subscription subscription;
+
+	// Completes once the current or last stop has ended: later stops are called back then.
+	private CompletableFuture<Void> stopped = CompletableFuture.completedFuture(null);
+
+	// A start that came while a stop still drained or released: made once that stop has ended.
+	private boolean startOwed;
+
+	// The last refusal that was worth a log line: logged once until the outcome changes. I/O threads, one at a time.
 	private @Nullable Outcome reportedRefusal;
 
+	/**
+	 * Creates an elector on the threads of the {@link ElectionRuntime#shared() shared runtime}.
+	 * @param role the role
+	 * @param instanceId this instance's id
+	 * @param hostname the host, shown to operators
+	 * @param store where the lease lives
+	 * @param settings the timings
+	 * @param events where events go
+	 */
 	public LeaseLeaderElector(String role, String instanceId, String hostname, LeaseStore store,
 			LeaseSettings settings, LeadershipEventPublisher events) {
-		this(role, instanceId, hostname, store, settings, events, ElectionClock.SYSTEM);
+		this(role, instanceId, hostname, store, settings, events, ElectionRuntime.shared());
+	}
+
+	/**
+	 * Creates an elector on the threads of the given runtime.
+	 * @param role the role
+	 * @param instanceId this instance's id
+	 * @param hostname the host, shown to operators
+	 * @param store where the lease lives
+	 * @param settings the timings
+	 * @param events where events go
+	 * @param runtime the threads it shares with the other electors of the application
+	 * @since 0.2.0
+	 */
+	public LeaseLeaderElector(String role, String instanceId, String hostname, LeaseStore store,
+			LeaseSettings settings, LeadershipEventPublisher events, ElectionRuntime runtime) {
+		this(role, instanceId, hostname, store, settings, events, runtime.scheduler(), runtime.batcher(store),
+				ElectionClock.SYSTEM);
+	}
+
+	// Clocks of the test's choice, on the shared runtime's threads.
+	LeaseLeaderElector(String role, String instanceId, String hostname, LeaseStore store, LeaseSettings settings,
+			LeadershipEventPublisher events, ElectionClock clock) {
+		this(role, instanceId, hostname, store, settings, events, ElectionRuntime.shared().scheduler(),
+				new RenewalBatcher(store, ElectionRuntime.shared().scheduler(), clock), clock);
 	}
 
 	LeaseLeaderElector(String role, String instanceId, String hostname, LeaseStore store, LeaseSettings settings,
-			LeadershipEventPublisher events, ElectionClock clock) {
+			LeadershipEventPublisher events, ElectionScheduler scheduler, RenewalBatcher renewals,
+			ElectionClock clock) {
 		Assert.hasText(role, "'role' must not be empty");
 		Assert.hasText(instanceId, "'instanceId' must not be empty");
 		Assert.notNull(hostname, "'hostname' must not be null");
 		Assert.notNull(store, "'store' must not be null");
 		Assert.notNull(settings, "'settings' must not be null");
 		Assert.notNull(events, "'events' must not be null");
+		Assert.notNull(scheduler, "'scheduler' must not be null");
+		Assert.notNull(renewals, "'renewals' must not be null");
 		Assert.notNull(clock, "'clock' must not be null");
 		this.role = role;
 		this.instanceId = instanceId;
@@ -160,6 +203,8 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 		this.store = store;
 		this.settings = settings;
 		this.events = events;
+		this.scheduler = scheduler;
+		this.renewals = renewals;
 		this.clock = clock;
 	}
 
@@ -171,6 +216,22 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 	@Override
 	public String instanceId() {
 		return this.instanceId;
+	}
+
+	/**
+	 * Where this elector is in the election now.
+	 * @since 0.2.0
+	 */
+	public State state() {
+		return this.state;
+	}
+
+	/**
+	 * The timings of this elector.
+	 * @since 0.2.0
+	 */
+	public LeaseSettings settings() {
+		return this.settings;
 	}
 
 	@Override
@@ -220,11 +281,10 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 	@Override
 	public void yieldLeadership() {
 		synchronized (this.monitor) {
-			if (validTerm() == null || !this.running || this.stopping) {
+			if (this.state == State.LEADING && validTerm() != null) {
 				// A term past its deadline is revoked as expired, by the timer.
-				return;
+				beginDrain(RevokeReason.YIELDED, false);
 			}
-			beginDrain(RevokeReason.YIELDED);
 		}
 	}
 
@@ -246,25 +306,23 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 	@Override
 	public void start() {
 		synchronized (this.monitor) {
-			if (this.running) {
-				if (this.stopping) {
-					// Started again while a stop still drains: run the election again once that stop has released.
+			if (this.state != State.STOPPED) {
+				if (isStopping()) {
+					// Started again while a stop still drains: run the election again once that stop has ended.
 					this.startOwed = true;
 				}
 				return;
 			}
-			this.running = true;
-			this.stopping = false;
 			this.startOwed = false;
 			// A store call of the previous start may still be on its way: its reply is dropped by generation.
 			this.generation++;
-			this.stepInFlight = false;
+			this.callInFlight = false;
 			this.wakeUp = false;
+			this.releaseOwed = false;
 			this.startedAt = Instant.now();
-			this.io = executor("leader-election-" + this.role);
-			this.timer = executor("leader-election-" + this.role + "-deadline");
 			this.subscription = this.store.onRelease(this.role, this::onReleased);
-			scheduleStep(jitter(this.settings.electionJitter()));
+			moveTo(State.FOLLOWING);
+			scheduleNext(jitter(this.settings.electionJitter()));
 		}
 		logger.info(() -> "Started election of '%s' as '%s' on %s".formatted(this.role, this.instanceId, this.store));
 	}
@@ -289,42 +347,28 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 	}
 
 	/**
-	 * Stops without blocking the caller: drains, releases, and then runs {@code callback}, on one of the elector's
+	 * Stops without blocking the caller: drains, releases, and then runs {@code callback}, on one of the runtime's
 	 * threads or on the caller's.
 	 * @param callback what to run once stopped
 	 */
 	@Override
 	public void stop(Runnable callback) {
-		Drain drain;
 		CompletableFuture<Void> stopped;
 		synchronized (this.monitor) {
+			// Stopped twice, as the default role's elector is (a bean, and one of LeaderElectors): the second stop
+			// is called back once the first has drained and released, not while it still does.
+			this.startOwed = false;
+			switch (this.state) {
+				case LEADING -> beginDrain(RevokeReason.SHUTDOWN, true);
+				case DRAINING -> this.drain().stopping = true;
+				case FOLLOWING, SITTING_OUT -> beginStopping();
+				case STOPPING, STOPPED -> {
+					// Already on its way, or done.
+				}
+			}
 			stopped = this.stopped;
-			if (this.stopping && stopped != null) {
-				// Stopped twice, as the default role's elector is (a bean, and one of LeaderElectors): call back
-				// once the first stop has drained and released, not while it still does.
-				this.startOwed = false;
-				stopped.whenComplete((result, ex) -> callback.run());
-				return;
-			}
-			if (!this.running) {
-				callback.run();
-				return;
-			}
-			this.stopping = true;
-			stopped = new CompletableFuture<>();
-			this.stopped = stopped;
-			if (this.drain == null && this.term != null) {
-				beginDrain(RevokeReason.SHUTDOWN);
-			}
-			drain = this.drain;
 		}
 		stopped.whenComplete((result, ex) -> callback.run());
-		CompletableFuture<Void> drained = (drain != null) ? drain.done : CompletableFuture.completedFuture(null);
-		CompletableFuture<Void> finished = stopped;
-		drained.whenComplete((result, ex) -> finishStop(() -> {
-			finished.complete(null);
-			startIfOwed();
-		}));
 	}
 
 	/**
@@ -336,14 +380,12 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 
 	@Override
 	public boolean isRunning() {
-		synchronized (this.monitor) {
-			return this.running;
-		}
+		return this.state != State.STOPPED;
 	}
 
 	/**
-	 * The phase of {@link LeaderElectors}: an elector that is also a bean (the default
-	 * role's) starts and stops with the registry, not before the scheduler and the web server have stopped.
+	 * The phase of {@link LeaderElectors}: an elector that is also a bean (the default role's) starts and stops with
+	 * the registry, not before the scheduler and the web server have stopped.
 	 */
 	@Override
 	public int getPhase() {
@@ -352,157 +394,236 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 
 	@Override
 	public String toString() {
-		return "LeaseLeaderElector[role=%s, instanceId=%s, leader=%s]".formatted(this.role, this.instanceId,
-				isLeader());
+		return "LeaseLeaderElector[role=%s, instanceId=%s, state=%s]".formatted(this.role, this.instanceId,
+				this.state);
 	}
 
-	private void finishStop(Runnable callback) {
-		ScheduledThreadPoolExecutor io;
-		ScheduledThreadPoolExecutor timer;
-		Subscription subscription;
-		boolean release;
-		synchronized (this.monitor) {
-			if (!this.running) {
-				callback.run();
-				return;
-			}
-			this.running = false;
-			cancel(this.nextStep);
-			cancel(this.expiry);
-			Grant lease = this.lease;
-			if (lease != null) {
-				// Left without a drain (none was needed, or the elector was stopped while a term began).
-				loseLease(lease, RevokeReason.SHUTDOWN);
-			}
-			release = this.releaseOwed || (lease != null && this.settings.releaseOnShutdown());
-			this.releaseOwed = false;
-			io = this.io;
-			timer = this.timer;
-			subscription = this.subscription;
-			this.io = null;
-			this.timer = null;
-			this.subscription = null;
+	// ---- Transitions: every change of state goes through moveTo, which checks it against State.
+
+	// Under the monitor.
+	private void moveTo(State to) {
+		State from = this.state;
+		Assert.state(from.next().contains(to), () -> "'%s' cannot go from %s to %s".formatted(this.role, from, to));
+		this.state = to;
+		logger.trace(() -> "'%s' %s -> %s".formatted(this.role, from, to));
+		if (from == State.STOPPED) {
+			this.stopped = new CompletableFuture<>();
 		}
-		if (subscription != null) {
-			subscription.close();
-		}
-		AtomicBoolean done = new AtomicBoolean();
-		Runnable finish = () -> {
-			if (done.compareAndSet(false, true)) {
-				if (io != null) {
-					io.shutdownNow();
-				}
-				if (timer != null) {
-					timer.shutdownNow();
-				}
-				logger.info(() -> "Stopped election of '%s' as '%s'".formatted(this.role, this.instanceId));
-				callback.run();
+		this.monitor.notifyAll();
+	}
+
+	// FOLLOWING -> LEADING. Under the monitor.
+	private void grant(Grant grant) {
+		moveTo(State.LEADING);
+		this.lease = grant;
+		this.term = grant;
+		this.reportedRefusal = null;
+		scheduleExpiry(grant);
+		long token = grant.leadership().fencingToken();
+		logger.info(() -> "Granted leadership of '%s' to '%s' (token %d)".formatted(this.role, this.instanceId,
+				token));
+		this.events.publish(new OnGrantedEvent(this, token));
+	}
+
+	// LEADING -> FOLLOWING, or the end of a drain: the lease is gone or can no longer be trusted. Under the monitor.
+	private void loseLease(RevokeReason reason) {
+		Grant lease = this.lease;
+		Assert.state(lease != null, "No lease to lose");
+		this.lease = null;
+		this.expiry.cancel();
+		forgetWork(lease);
+		if (this.state == State.LEADING) {
+			Grant term = this.term;
+			this.term = null;
+			moveTo(State.FOLLOWING);
+			if (term != null) {
+				publishRevoke(term, reason);
 			}
-		};
-		if (io == null || timer == null) {
-			finish.run();
+			// Refused: another instance may hold it now, a claim tells. Expired: the store was likely out of reach.
+			scheduleNext((reason == RevokeReason.LEASE_LOST) ? 0 : this.settings.retryInterval().toNanos());
 			return;
 		}
-		// A store call in flight may hang: wait for it (and the release) a short while only.
-		timer.schedule(() -> {
-			if (release && !done.get()) {
-				logger.warn(() -> "Could not release '%s' within %s; the lease expires on its own"
-					.formatted(this.role, human(LeaseSettings.RELEASE_TIMEOUT)));
-			}
-			finish.run();
-		}, LeaseSettings.RELEASE_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
-		// On the store thread, after any call in flight, so that the release cannot overtake a renewal.
-		io.execute(() -> {
-			if (release) {
-				release("shutdown");
-			}
-			finish.run();
-		});
+		Drain drain = this.drain();
+		List<String> running = running(drain);
+		if (!running.isEmpty()) {
+			logger.warn(() -> "The lease of '%s' ended (%s) while handing over, with %s still running"
+				.formatted(this.role, reason, String.join(", ", running)));
+		}
+		endDrain(drain);
 	}
 
-	private void startIfOwed() {
-		boolean owed;
-		synchronized (this.monitor) {
-			owed = this.startOwed;
-			this.startOwed = false;
+	// LEADING -> DRAINING. Under the monitor.
+	private void beginDrain(RevokeReason reason, boolean stopping) {
+		Grant term = this.term;
+		Assert.state(term != null, "No term to drain");
+		moveTo(State.DRAINING);
+		this.term = null;
+		CompletableFuture<Void> listeners = publishRevoke(term, reason);
+		Drain drain = new Drain(term, reason, listeners);
+		drain.stopping = stopping;
+		this.drain = drain;
+		long timeout = this.settings.drainTimeout().toNanos();
+		if (timeout == 0) {
+			drainTimedOut(drain);
+			return;
 		}
+		drain.timeout = this.scheduler.schedule(() -> drainTimedOut(drain), timeout);
+		listeners.whenComplete((result, ex) -> checkDrained(drain));
+		checkDrained(drain);
+	}
+
+	// DRAINING -> SITTING_OUT after a yield, DRAINING -> STOPPING after a stop. Under the monitor.
+	private void endDrain(Drain drain) {
+		this.drain = null;
+		drain.timeout.cancel();
+		forgetWork(drain.term);
+		Grant lease = this.lease;
+		if (lease != null) {
+			// Drained with the lease still held: hand it over.
+			this.lease = null;
+			this.expiry.cancel();
+			this.releaseOwed = drain.reason == RevokeReason.YIELDED || this.settings.releaseOnShutdown();
+		}
+		if (drain.stopping) {
+			beginStopping();
+		}
+		else {
+			moveTo(State.SITTING_OUT);
+			this.sitOutUntilNanos = this.clock.nanoTime() + this.settings.sitOut().toNanos();
+			scheduleNext(0);
+		}
+		drain.done.complete(null);
+	}
+
+	// FOLLOWING, SITTING_OUT or DRAINING -> STOPPING: no more claims; release what is owed once the call in flight
+	// has returned, waiting for both a short while only. Under the monitor.
+	private void beginStopping() {
+		moveTo(State.STOPPING);
+		this.expiry.cancel();
+		Subscription subscription = this.subscription;
+		this.subscription = null;
+		if (subscription != null) {
+			// Closed on an I/O thread: a store may block while it unsubscribes.
+			this.scheduler.execute(subscription::close);
+		}
+		long generation = this.generation;
+		this.stopTimeout = this.scheduler.schedule(() -> stopTimedOut(generation),
+				LeaseSettings.RELEASE_TIMEOUT.toNanos());
+		scheduleNext(0);
+	}
+
+	// STOPPING -> STOPPED: nothing is owed and no call is in flight, or the release timeout has passed. Under the
+	// monitor.
+	private void endStopping() {
+		moveTo(State.STOPPED);
+		this.next.cancel();
+		this.next = Cancellable.NONE;
+		this.stopTimeout.cancel();
+		this.releaseOwed = false;
+		CompletableFuture<Void> stopped = this.stopped;
+		boolean owed = this.startOwed;
+		this.startOwed = false;
+		logger.info(() -> "Stopped election of '%s' as '%s'".formatted(this.role, this.instanceId));
+		// Callbacks of stop(Runnable) only count down; the owed start begins a new generation from STOPPED.
+		stopped.complete(null);
 		if (owed) {
 			start();
 		}
 	}
 
-	private void onReleased() {
-		synchronized (this.monitor) {
-			if (!this.running || this.stopping || this.lease != null
-					|| this.clock.nanoTime() - this.sitOutUntilNanos < 0) {
-				return;
+	// SITTING_OUT -> FOLLOWING, once the sit-out has passed. Under the monitor.
+	private void rejoin() {
+		moveTo(State.FOLLOWING);
+		logger.debug(() -> "'%s' rejoins the election after yielding".formatted(this.role));
+	}
+
+	// ---- The next store call
+
+	// Chooses the next store call from the state and schedules it after delayNanos (a renewal may go earlier, with a
+	// batch). While a call is in flight, asks for the next one as soon as it returns instead. Under the monitor.
+	private void scheduleNext(long delayNanos) {
+		this.next.cancel();
+		this.next = Cancellable.NONE;
+		this.pendingRenewal = null;
+		if (this.callInFlight) {
+			this.wakeUp |= delayNanos == 0 || this.releaseOwed;
+			return;
+		}
+		long generation = this.generation;
+		long now = this.clock.nanoTime();
+		if (this.releaseOwed) {
+			this.next = this.scheduler.schedule(() -> this.scheduler.execute(() -> step(generation)), 0);
+			return;
+		}
+		switch (this.state) {
+			case LEADING, DRAINING -> {
+				long due = now + delayNanos;
+				// Renewing up to half an interval early lets this lease go out with others that fall due then.
+				long earliest = due - Math.min(delayNanos, this.settings.renewInterval().toNanos() / 2);
+				Renewal renewal = new Renewal(generation);
+				this.pendingRenewal = renewal;
+				this.next = this.renewals.submit(renewal, earliest, due);
 			}
-			logger.debug(() -> "Lease of '%s' released; claiming it".formatted(this.role));
-			if (this.stepInFlight) {
-				this.wakeUp = true;
-			}
-			else {
-				// A little jitter, so that the followers of many roles do not all claim at the same instant.
-				scheduleStep(jitter(this.settings.releaseJitter()));
+			case FOLLOWING -> this.next = this.scheduler
+				.schedule(() -> this.scheduler.execute(() -> step(generation)), delayNanos);
+			case SITTING_OUT -> this.next = this.scheduler.schedule(() -> sitOutOver(generation),
+					Math.max(delayNanos, this.sitOutUntilNanos - now));
+			case STOPPING -> endStopping();
+			case STOPPED -> {
+				// Nothing more to do.
 			}
 		}
 	}
 
-	/**
-	 * Runs one store call, chosen from the state: release what is owed, renew while holding the lease, claim while
-	 * following.
-	 */
-	private void step() {
-		Grant lease;
-		Action action;
-		long generation;
+	private void sitOutOver(long generation) {
 		synchronized (this.monitor) {
-			if (!this.running || this.stepInFlight) {
+			if (this.generation == generation && this.state == State.SITTING_OUT && !this.callInFlight) {
+				if (this.clock.nanoTime() - this.sitOutUntilNanos < 0) {
+					scheduleNext(0);
+					return;
+				}
+				rejoin();
+				scheduleNext(0);
+			}
+		}
+	}
+
+	// On an I/O thread: a claim or a release, chosen from the state when it runs.
+	private void step(long generation) {
+		boolean release;
+		synchronized (this.monitor) {
+			if (this.generation != generation || this.callInFlight) {
 				return;
 			}
-			long now = this.clock.nanoTime();
-			lease = this.lease;
-			if (this.releaseOwed) {
-				action = Action.RELEASE;
-			}
-			else if (lease != null) {
-				action = Action.RENEW;
-			}
-			else if (this.stopping || this.drain != null) {
+			release = this.releaseOwed;
+			if (!release && this.state != State.FOLLOWING) {
 				return;
 			}
-			else if (now - this.sitOutUntilNanos < 0) {
-				scheduleStep(this.sitOutUntilNanos - now);
-				return;
-			}
-			else {
-				action = Action.CLAIM;
-			}
-			this.stepInFlight = true;
+			this.releaseOwed = false;
+			this.callInFlight = true;
 			this.wakeUp = false;
-			generation = this.generation;
 		}
 		long next = this.settings.retryInterval().toNanos();
 		try {
-			next = switch (action) {
-				case RELEASE -> release("yield");
-				case RENEW -> renew(lease, generation);
-				case CLAIM -> claim(generation);
-			};
+			next = release ? release() : claim(generation);
 		}
 		catch (RuntimeException ex) {
-			logger.error(ex, () -> "Election step %s of '%s' failed unexpectedly".formatted(action, this.role));
+			logger.error(ex, () -> "Election step of '%s' failed unexpectedly".formatted(this.role));
 		}
 		finally {
-			synchronized (this.monitor) {
-				if (this.generation == generation) {
-					this.stepInFlight = false;
-					if (this.wakeUp || this.releaseOwed) {
-						next = 0;
-					}
-					scheduleStep(next);
-				}
+			callReturned(generation, next);
+		}
+	}
+
+	private void callReturned(long generation, long nextNanos) {
+		synchronized (this.monitor) {
+			if (this.generation != generation) {
+				return;
 			}
+			this.callInFlight = false;
+			boolean now = this.wakeUp || this.releaseOwed;
+			this.wakeUp = false;
+			scheduleNext(now ? 0 : nextNanos);
 		}
 	}
 
@@ -518,21 +639,29 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 			logger.debug(() -> "Claim of '%s' failed: %s".formatted(this.role, ex.getMessage()));
 			return this.settings.retryInterval().toNanos();
 		}
-		boolean late;
 		synchronized (this.monitor) {
 			if (this.generation != generation) {
 				// The reply of a claim sent before a stop and a new start: the lease it may have granted belongs to
 				// the same holder, so the current start's next claim takes it over. Make that claim now.
-				if (acquisition.isGranted() && this.running && this.lease == null) {
-					this.wakeUp = true;
-					if (!this.stepInFlight) {
-						scheduleStep(0);
-					}
+				if (acquisition.isGranted() && this.state == State.FOLLOWING) {
+					scheduleNext(0);
+				}
+				else if (acquisition.isGranted() && this.state == State.STOPPING) {
+					// Stopping again meanwhile: nobody was told, so give it back with the stop.
+					this.releaseOwed = true;
+					scheduleNext(0);
+				}
+				else if (acquisition.isGranted() && this.state == State.STOPPED) {
+					this.scheduler.execute(this::release);
 				}
 				return 0;
 			}
-			late = !this.running || this.stopping;
-			if (!late && acquisition.isGranted()) {
+			if (acquisition.isGranted()) {
+				if (this.state != State.FOLLOWING) {
+					// Granted while stopping: nobody was told, so give it back at once.
+					this.releaseOwed = true;
+					return 0;
+				}
 				Grant grant = new Grant(new Leadership(this.role, this.instanceId, acquisition.fencingToken(),
 						Instant.now()), deadlineNanos(sentNanos), deadlineMillis(sentMillis));
 				if (!grant.isValid(this.clock)) {
@@ -541,17 +670,9 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 					logger.debug(() -> "Grant of '%s' arrived after its deadline; claiming again".formatted(this.role));
 					return 0;
 				}
-				this.reportedRefusal = null;
 				grant(grant);
 				return this.settings.renewInterval().toNanos();
 			}
-		}
-		if (late) {
-			if (acquisition.isGranted()) {
-				// Granted while stopping: nobody was told, so give it back at once.
-				release("shutdown");
-			}
-			return 0;
 		}
 		logger.debug(() -> "Claim of '%s' refused (%s), next claim in %s".formatted(this.role,
 				acquisition.outcome(), human(acquisition.retryAfter())));
@@ -579,139 +700,79 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 		this.reportedRefusal = outcome;
 	}
 
-	private long renew(@Nullable Grant lease, long generation) {
-		Assert.state(lease != null, "No lease to renew");
-		long sentNanos = this.clock.nanoTime();
-		long sentMillis = this.clock.wallMillis();
-		boolean renewed;
-		try {
-			renewed = this.store.renew(this.role, this.holder, this.settings.leaseDuration());
+	// The reply to a renewal sent with a batch. Under the monitor.
+	private long renewed(Grant lease, boolean renewed, long sentNanos, long sentMillis) {
+		if (!renewed) {
+			loseLease(RevokeReason.LEASE_LOST);
+			return 0;
 		}
-		catch (RuntimeException ex) {
-			synchronized (this.monitor) {
-				long remaining = lease.remainingNanos(this.clock);
-				if (this.lease != lease || remaining <= 0) {
-					return this.settings.retryInterval().toNanos();
-				}
-				logger.warn(() -> "Renewal of '%s' failed, retrying until the lease deadline in %s: %s".formatted(
-						this.role, human(Duration.ofNanos(remaining)), ex.getMessage()));
-				return Math.min(this.settings.retryInterval().toNanos(), remaining);
-			}
+		Grant renewedLease = lease.withDeadlines(deadlineNanos(sentNanos), deadlineMillis(sentMillis));
+		if (!renewedLease.isValid(this.clock)) {
+			loseLease(RevokeReason.LEASE_EXPIRED);
+			return 0;
 		}
-		synchronized (this.monitor) {
-			if (this.lease != lease || this.generation != generation) {
-				// Revoked while the renewal was on its way. If it extended the lease, the next step claims it
-				// again (with a new token) or releases it after a yield.
-				return 0;
-			}
-			if (!renewed) {
-				loseLease(lease, RevokeReason.LEASE_LOST);
-				return 0;
-			}
-			Grant renewedLease = lease.withDeadlines(deadlineNanos(sentNanos), deadlineMillis(sentMillis));
-			if (!renewedLease.isValid(this.clock)) {
-				loseLease(lease, RevokeReason.LEASE_EXPIRED);
-				return 0;
-			}
-			this.lease = renewedLease;
-			if (this.term == lease) {
-				this.term = renewedLease;
-			}
-			scheduleExpiry(renewedLease);
-			logger.trace(() -> "Renewed '%s'".formatted(this.role));
-			return this.settings.renewInterval().toNanos();
+		this.lease = renewedLease;
+		if (this.term == lease) {
+			this.term = renewedLease;
 		}
+		scheduleExpiry(renewedLease);
+		logger.trace(() -> "Renewed '%s'".formatted(this.role));
+		return this.settings.renewInterval().toNanos();
 	}
 
-	private long release(String why) {
-		synchronized (this.monitor) {
-			this.releaseOwed = false;
+	// A renewal that could not reach the store. Under the monitor.
+	private long renewalFailed(Grant lease, RuntimeException ex) {
+		long remaining = lease.remainingNanos(this.clock);
+		if (remaining <= 0) {
+			return this.settings.retryInterval().toNanos();
 		}
+		logger.warn(() -> "Renewal of '%s' failed, retrying until the lease deadline in %s: %s".formatted(this.role,
+				human(Duration.ofNanos(remaining)), ex.getMessage()));
+		return Math.min(this.settings.retryInterval().toNanos(), remaining);
+	}
+
+	private long release() {
 		try {
 			boolean released = this.store.release(this.role, this.holder);
-			logger.debug(() -> "Released '%s' on %s: %s".formatted(this.role, why, released));
+			logger.debug(() -> "Released '%s': %s".formatted(this.role, released));
 		}
 		catch (RuntimeException ex) {
-			logger.warn(() -> "Could not release '%s' on %s, the lease expires on its own: %s".formatted(this.role,
-					why, ex.getMessage()));
+			logger.warn(() -> "Could not release '%s', the lease expires on its own: %s".formatted(this.role,
+					ex.getMessage()));
 		}
 		return 0;
 	}
 
-	private long deadlineNanos(long sentNanos) {
-		return sentNanos + this.settings.leaseDuration().toNanos() - this.settings.safetyMargin().toNanos();
-	}
-
-	private long deadlineMillis(long sentMillis) {
-		return sentMillis + this.settings.leaseDuration().toMillis() - this.settings.safetyMargin().toMillis();
-	}
-
-	private void grant(Grant grant) {
-		this.lease = grant;
-		this.term = grant;
-		scheduleExpiry(grant);
-		long token = grant.leadership().fencingToken();
-		logger.info(() -> "Granted leadership of '%s' to '%s' (token %d)".formatted(this.role, this.instanceId,
-				token));
-		this.events.publish(new OnGrantedEvent(this, token));
-		this.monitor.notifyAll();
-	}
-
-	// Ends the term at once (the lease is gone or cannot be trusted), or ends a drain early. Under the monitor.
-	private void loseLease(Grant lease, RevokeReason reason) {
-		this.lease = null;
-		cancel(this.expiry);
-		this.expiry = null;
-		forgetWork(lease);
-		Grant term = this.term;
-		if (term != null && term.leadership() == lease.leadership()) {
-			this.term = null;
-			publishRevoke(term, reason);
-		}
-		Drain drain = this.drain;
-		if (drain != null && drain.term.leadership() == lease.leadership()) {
-			List<String> running = running(drain);
-			if (!running.isEmpty()) {
-				logger.warn(() -> "The lease of '%s' ended (%s) while handing over, with %s still running"
-					.formatted(this.role, reason, String.join(", ", running)));
+	private void onReleased() {
+		synchronized (this.monitor) {
+			if (this.state != State.FOLLOWING) {
+				return;
 			}
-			endDrain(drain, false);
+			logger.debug(() -> "Lease of '%s' released; claiming it".formatted(this.role));
+			// A little jitter, so that the followers of many roles do not all claim at the same instant.
+			scheduleNext(this.callInFlight ? 0 : jitter(this.settings.releaseJitter()));
 		}
 	}
 
-	private CompletableFuture<Void> publishRevoke(Grant term, RevokeReason reason) {
-		long token = term.leadership().fencingToken();
-		logger.info(() -> "Revoked leadership of '%s' from '%s' (token %d): %s".formatted(this.role,
-				this.instanceId, token, reason));
-		return this.events.publish(new OnRevokedEvent(this, token, reason));
+	private void stopTimedOut(long generation) {
+		synchronized (this.monitor) {
+			if (this.generation != generation || this.state != State.STOPPING) {
+				return;
+			}
+			if (this.releaseOwed || this.callInFlight) {
+				logger.warn(() -> "Could not release '%s' within %s; the lease expires on its own"
+					.formatted(this.role, human(LeaseSettings.RELEASE_TIMEOUT)));
+			}
+			endStopping();
+		}
 	}
 
-	// Under the monitor, with a term.
-	private void beginDrain(RevokeReason reason) {
-		Grant term = this.term;
-		Assert.state(term != null && this.drain == null, "Nothing to drain");
-		this.term = null;
-		CompletableFuture<Void> listeners = publishRevoke(term, reason);
-		Drain drain = new Drain(term, reason, listeners);
-		this.drain = drain;
-		ScheduledThreadPoolExecutor timer = this.timer;
-		long timeout = this.settings.drainTimeout().toNanos();
-		if (timer != null && timeout > 0) {
-			drain.timeout = timer.schedule(() -> drainTimedOut(drain), timeout, TimeUnit.NANOSECONDS);
-		}
-		listeners.whenComplete((result, ex) -> checkDrained(drain));
-		if (timeout == 0) {
-			drainTimedOut(drain);
-		}
-		else {
-			checkDrained(drain);
-		}
-	}
+	// ---- Drains
 
 	private void checkDrained(Drain drain) {
 		synchronized (this.monitor) {
 			if (this.drain == drain && drain.listeners.isDone() && running(drain).isEmpty()) {
-				endDrain(drain, true);
+				endDrain(drain);
 			}
 		}
 	}
@@ -727,32 +788,8 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 				logger.warn(() -> "Handing over '%s' after the drain timeout of %s although %s still run; the next leader may start while they do"
 					.formatted(this.role, human(this.settings.drainTimeout()), what));
 			}
-			endDrain(drain, true);
+			endDrain(drain);
 		}
-	}
-
-	// Under the monitor. Releases the lease if it is still held, and lets a stop go on.
-	private void endDrain(Drain drain, boolean release) {
-		this.drain = null;
-		cancel(drain.timeout);
-		forgetWork(drain.term);
-		Grant lease = this.lease;
-		if (release && lease != null && lease.leadership() == drain.term.leadership()) {
-			this.lease = null;
-			cancel(this.expiry);
-			this.expiry = null;
-			this.releaseOwed = drain.reason == RevokeReason.YIELDED || this.settings.releaseOnShutdown();
-		}
-		if (drain.reason == RevokeReason.YIELDED) {
-			this.sitOutUntilNanos = this.clock.nanoTime() + this.settings.sitOut().toNanos();
-		}
-		if (!this.stepInFlight) {
-			scheduleStep(0);
-		}
-		else {
-			this.wakeUp = true;
-		}
-		drain.done.complete(null);
 	}
 
 	// Nothing waits for the runs of a term once its lease is gone: runs never closed (a stage that never completes)
@@ -762,12 +799,29 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 	}
 
 	private List<String> running(Drain drain) {
-		return this.inFlight.stream()
-			.filter((work) -> work.leadership == drain.term.leadership())
-			.map((work) -> work.description)
-			.sorted()
-			.toList();
+		List<String> running = new ArrayList<>();
+		for (Work work : this.inFlight) {
+			if (work.leadership == drain.term.leadership()) {
+				running.add(work.description);
+			}
+		}
+		running.sort(null);
+		return running;
 	}
+
+	private Drain drain() {
+		Drain drain = this.drain;
+		Assert.state(drain != null, "Not draining");
+		return drain;
+	}
+
+	private boolean isStopping() {
+		State state = this.state;
+		Drain drain = this.drain;
+		return state == State.STOPPING || (state == State.DRAINING && drain != null && drain.stopping);
+	}
+
+	// ---- Deadlines
 
 	// The term, if it is still valid; asks the timer to revoke one that has passed a deadline unnoticed (after a
 	// suspend, the monotonic timer has not fired yet).
@@ -780,29 +834,18 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 			return term;
 		}
 		if (term.expiryQueued.compareAndSet(false, true)) {
-			ScheduledThreadPoolExecutor timer = this.timer;
-			if (timer != null) {
-				try {
-					timer.execute(() -> expire(term));
-				}
-				catch (RuntimeException ex) {
-					// Stopping: the stop revokes.
-				}
-			}
+			this.scheduler.schedule(() -> expire(term), 0);
 		}
 		return null;
 	}
 
+	// Under the monitor.
 	private void scheduleExpiry(Grant grant) {
-		cancel(this.expiry);
-		ScheduledThreadPoolExecutor timer = this.timer;
-		if (timer == null) {
-			return;
-		}
+		this.expiry.cancel();
 		// The timer runs on the monotonic clock, which stands still while the machine is suspended: look at the wall
 		// clock at least every retry interval, so that the revocation does not wait for the next renewal to fail.
 		long delay = Math.min(grant.remainingNanos(this.clock), this.settings.retryInterval().toNanos());
-		this.expiry = timer.schedule(() -> expire(grant), delay, TimeUnit.NANOSECONDS);
+		this.expiry = this.scheduler.schedule(() -> expire(grant), delay);
 	}
 
 	private void expire(Grant grant) {
@@ -812,7 +855,7 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 				return;
 			}
 			if (!lease.isValid(this.clock)) {
-				loseLease(lease, RevokeReason.LEASE_EXPIRED);
+				loseLease(RevokeReason.LEASE_EXPIRED);
 			}
 			else if (lease == grant) {
 				scheduleExpiry(lease);
@@ -820,13 +863,19 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 		}
 	}
 
-	private void scheduleStep(long delayNanos) {
-		cancel(this.nextStep);
-		ScheduledThreadPoolExecutor io = this.io;
-		if (!this.running || io == null) {
-			return;
-		}
-		this.nextStep = io.schedule(this::step, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+	private long deadlineNanos(long sentNanos) {
+		return sentNanos + this.settings.leaseDuration().toNanos() - this.settings.safetyMargin().toNanos();
+	}
+
+	private long deadlineMillis(long sentMillis) {
+		return sentMillis + this.settings.leaseDuration().toMillis() - this.settings.safetyMargin().toMillis();
+	}
+
+	private CompletableFuture<Void> publishRevoke(Grant term, RevokeReason reason) {
+		long token = term.leadership().fencingToken();
+		logger.info(() -> "Revoked leadership of '%s' from '%s' (token %d): %s".formatted(this.role,
+				this.instanceId, token, reason));
+		return this.events.publish(new OnRevokedEvent(this, token, reason));
 	}
 
 	private static long jitter(Duration bound) {
@@ -843,26 +892,131 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 		return (millis < 1000) ? millis + " ms" : "%.1f s".formatted(millis / 1000.0);
 	}
 
-	private static void cancel(@Nullable ScheduledFuture<?> future) {
-		if (future != null) {
-			future.cancel(false);
+	/**
+	 * Where an elector is in the election. The transitions:
+	 * <pre>
+	 * STOPPED     --start----------------------------------------&gt; FOLLOWING
+	 * FOLLOWING   --claim granted--------------------------------&gt; LEADING      (OnGrantedEvent)
+	 * LEADING     --renewal refused, or past the deadline--------&gt; FOLLOWING    (OnRevokedEvent)
+	 * LEADING     --yield, or stop-------------------------------&gt; DRAINING     (OnRevokedEvent)
+	 * DRAINING    --work and listeners done, or drain timeout----&gt; SITTING_OUT  (yield; releases)
+	 * DRAINING    --work and listeners done, or drain timeout----&gt; STOPPING     (stop; releases)
+	 * DRAINING    --lease lost-----------------------------------&gt; SITTING_OUT or STOPPING, as above
+	 * SITTING_OUT --sit-out over---------------------------------&gt; FOLLOWING
+	 * FOLLOWING, SITTING_OUT --stop------------------------------&gt; STOPPING
+	 * STOPPING    --call in flight returned and release sent, or
+	 *               the release timeout--------------------------&gt; STOPPED
+	 * </pre>
+	 * A start while {@code STOPPING}, or while draining for a stop, is made once {@code STOPPED}.
+	 *
+	 * @since 0.2.0
+	 */
+	public enum State {
+
+		/**
+		 * Not taking part in the election.
+		 */
+		STOPPED,
+
+		/**
+		 * Claiming the lease once per lease period, or as soon as it is released.
+		 */
+		FOLLOWING,
+
+		/**
+		 * Holding the lease and renewing it; {@link LeaderElector#isLeader()} is {@code true} only here.
+		 */
+		LEADING,
+
+		/**
+		 * Handing over: the term has ended and no work is admitted, but the lease is kept and renewed until the work
+		 * admitted before has returned.
+		 */
+		DRAINING,
+
+		/**
+		 * Out of the election for a lease after a yield, so that another instance takes over.
+		 */
+		SITTING_OUT,
+
+		/**
+		 * Releasing the lease, if owed, and waiting for the last store call before stopping.
+		 */
+		STOPPING;
+
+		Set<State> next() {
+			return switch (this) {
+				case STOPPED -> EnumSet.of(FOLLOWING);
+				case FOLLOWING -> EnumSet.of(LEADING, STOPPING);
+				case LEADING -> EnumSet.of(FOLLOWING, DRAINING);
+				case DRAINING -> EnumSet.of(SITTING_OUT, STOPPING);
+				case SITTING_OUT -> EnumSet.of(FOLLOWING, STOPPING);
+				case STOPPING -> EnumSet.of(STOPPED);
+			};
 		}
+
 	}
 
-	private static ScheduledThreadPoolExecutor executor(String threadName) {
-		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (task) -> {
-			Thread thread = new Thread(task, threadName);
-			thread.setDaemon(true);
-			return thread;
-		});
-		executor.setRemoveOnCancelPolicy(true);
-		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-		return executor;
-	}
+	/**
+	 * A renewal this elector has placed in a batch; ignored if it returns into a later start.
+	 */
+	private final class Renewal implements RenewalBatcher.Member {
 
-	private enum Action {
+		private final long generation;
 
-		RELEASE, RENEW, CLAIM
+		private @Nullable Grant sent;
+
+		Renewal(long generation) {
+			this.generation = generation;
+		}
+
+		@Override
+		public @Nullable LeaseRenewal begin() {
+			synchronized (LeaseLeaderElector.this.monitor) {
+				Grant lease = LeaseLeaderElector.this.lease;
+				if (LeaseLeaderElector.this.pendingRenewal != this || LeaseLeaderElector.this.callInFlight
+						|| lease == null) {
+					return null;
+				}
+				LeaseLeaderElector.this.pendingRenewal = null;
+				LeaseLeaderElector.this.next = Cancellable.NONE;
+				LeaseLeaderElector.this.callInFlight = true;
+				LeaseLeaderElector.this.wakeUp = false;
+				this.sent = lease;
+				return new LeaseRenewal(LeaseLeaderElector.this.role, LeaseLeaderElector.this.holder,
+						LeaseLeaderElector.this.settings.leaseDuration());
+			}
+		}
+
+		@Override
+		public void renewed(boolean renewed, long sentNanos, long sentMillis) {
+			returned((lease) -> LeaseLeaderElector.this.renewed(lease, renewed, sentNanos, sentMillis));
+		}
+
+		@Override
+		public void failed(RuntimeException failure) {
+			returned((lease) -> renewalFailed(lease, failure));
+		}
+
+		private void returned(ToLongFunction<Grant> outcome) {
+			synchronized (LeaseLeaderElector.this.monitor) {
+				if (LeaseLeaderElector.this.generation != this.generation) {
+					return;
+				}
+				Grant sent = this.sent;
+				Grant lease = LeaseLeaderElector.this.lease;
+				long next = 0;
+				if (sent != null && lease != null && lease.leadership() == sent.leadership()) {
+					next = outcome.applyAsLong(lease);
+				}
+				// Otherwise revoked while the renewal was on its way. If it extended the lease, the next step claims it
+				// again (with a new token) or releases it after a yield.
+				LeaseLeaderElector.this.callInFlight = false;
+				boolean now = LeaseLeaderElector.this.wakeUp || LeaseLeaderElector.this.releaseOwed;
+				LeaseLeaderElector.this.wakeUp = false;
+				scheduleNext(now ? 0 : next);
+			}
+		}
 
 	}
 
@@ -918,7 +1072,10 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 
 		private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-		private @Nullable ScheduledFuture<?> timeout;
+		private Cancellable timeout = Cancellable.NONE;
+
+		// Whether the elector stops once drained, rather than sit out.
+		private boolean stopping;
 
 		Drain(Grant term, RevokeReason reason, CompletableFuture<Void> listeners) {
 			this.term = term;
