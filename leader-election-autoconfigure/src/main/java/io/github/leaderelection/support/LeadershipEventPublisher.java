@@ -19,6 +19,7 @@ package io.github.leaderelection.support;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -50,9 +51,17 @@ public final class LeadershipEventPublisher implements AutoCloseable {
 
 	private @Nullable ExecutorService executor;
 
+	// Delivers instead of the event thread, for tests that drive the engine on their own thread.
+	private final @Nullable Executor delivery;
+
 	public LeadershipEventPublisher(ApplicationEventPublisher publisher) {
+		this(publisher, null);
+	}
+
+	LeadershipEventPublisher(ApplicationEventPublisher publisher, @Nullable Executor delivery) {
 		Assert.notNull(publisher, "'publisher' must not be null");
 		this.publisher = publisher;
+		this.delivery = delivery;
 	}
 
 	/**
@@ -62,6 +71,10 @@ public final class LeadershipEventPublisher implements AutoCloseable {
 	 */
 	public CompletableFuture<Void> publish(LeadershipEvent event) {
 		CompletableFuture<Void> delivered = new CompletableFuture<>();
+		if (this.delivery != null) {
+			this.delivery.execute(new Delivery(event, delivered));
+			return delivered;
+		}
 		synchronized (this.monitor) {
 			if (this.executor == null) {
 				this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),

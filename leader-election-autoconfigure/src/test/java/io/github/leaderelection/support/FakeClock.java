@@ -28,7 +28,8 @@ final class FakeClock implements ElectionClock {
 
 	private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
 
-	private final AtomicLong millis = new AtomicLong(System.currentTimeMillis());
+	// In nanoseconds, so that steps shorter than a millisecond add up on the wall clock too.
+	private final AtomicLong wallNanos = new AtomicLong(System.currentTimeMillis() * 1_000_000L);
 
 	@Override
 	public long nanoTime() {
@@ -37,7 +38,7 @@ final class FakeClock implements ElectionClock {
 
 	@Override
 	public long wallMillis() {
-		return this.millis.get();
+		return this.wallNanos.get() / 1_000_000L;
 	}
 
 	void advanceMonotonic(Duration duration) {
@@ -45,7 +46,7 @@ final class FakeClock implements ElectionClock {
 	}
 
 	void advanceWall(Duration duration) {
-		this.millis.addAndGet(duration.toMillis());
+		this.wallNanos.addAndGet(duration.toNanos());
 	}
 
 	void advanceBoth(Duration duration) {

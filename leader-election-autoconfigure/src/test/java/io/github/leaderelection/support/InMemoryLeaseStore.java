@@ -18,7 +18,9 @@
 package io.github.leaderelection.support;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -29,12 +31,14 @@ import io.github.leaderelection.LeaderInfo;
 import io.github.leaderelection.store.Acquisition;
 import io.github.leaderelection.store.LeaseClaim;
 import io.github.leaderelection.store.LeaseHolder;
+import io.github.leaderelection.store.LeaseRenewal;
 import io.github.leaderelection.store.LeaseStore;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A store double for the engine's own tests, never for anything else: one lease per store, no expiry, with answers
- * a test can script and an acquire a test can hold back. Redis behaviour is tested against real Redis only.
+ * A store double for the engine's own tests, never for anything else: a lease per role, no expiry, with answers a
+ * test can script, an acquire a test can hold back or run code in, and a record of renewals. Redis behaviour is
+ * tested against real Redis only.
  */
 final class InMemoryLeaseStore implements LeaseStore {
 
@@ -42,9 +46,19 @@ final class InMemoryLeaseStore implements LeaseStore {
 
 	private final AtomicInteger acquires = new AtomicInteger();
 
-	private @Nullable LeaseHolder holder;
+	private final Map<String, LeaseHolder> holders = new HashMap<>();
 
 	private long token;
+
+	private final List<Integer> renewalCalls = new CopyOnWriteArrayList<>();
+
+	private volatile @Nullable Runnable duringAcquire;
+
+	private volatile @Nullable Runnable duringRenewal;
+
+	private volatile @Nullable RuntimeException renewalFailure;
+
+	private volatile boolean refuseRenewals;
 
 	private volatile @Nullable Acquisition refusal;
 
@@ -57,31 +71,63 @@ final class InMemoryLeaseStore implements LeaseStore {
 		if (gate != null) {
 			awaitUninterruptibly(gate);
 		}
+		Runnable during = this.duringAcquire;
+		if (during != null) {
+			this.duringAcquire = null;
+			during.run();
+		}
 		Acquisition refusal = this.refusal;
 		if (refusal != null) {
 			return refusal;
 		}
 		synchronized (this) {
-			if (this.holder != null && !this.holder.equals(claim.holder())) {
+			LeaseHolder holder = this.holders.get(claim.role());
+			if (holder != null && !holder.equals(claim.holder())) {
 				return Acquisition.held(claim.leaseDuration());
 			}
-			this.holder = claim.holder();
+			this.holders.put(claim.role(), claim.holder());
 			return Acquisition.granted(++this.token);
 		}
 	}
 
 	@Override
-	public synchronized boolean renew(String role, LeaseHolder holder, Duration leaseDuration) {
-		return holder.equals(this.holder);
+	public boolean renew(String role, LeaseHolder holder, Duration leaseDuration) {
+		this.renewalCalls.add(1);
+		return renewOne(role, holder);
+	}
+
+	@Override
+	public List<Boolean> renewAll(List<LeaseRenewal> renewals) {
+		this.renewalCalls.add(renewals.size());
+		return renewals.stream().map((renewal) -> renewOne(renewal.role(), renewal.holder())).toList();
+	}
+
+	private boolean renewOne(String role, LeaseHolder holder) {
+		Runnable during = this.duringRenewal;
+		if (during != null) {
+			this.duringRenewal = null;
+			during.run();
+		}
+		synchronized (this) {
+			return renewHeld(role, holder);
+		}
+	}
+
+	private boolean renewHeld(String role, LeaseHolder holder) {
+		RuntimeException failure = this.renewalFailure;
+		if (failure != null) {
+			throw failure;
+		}
+		return !this.refuseRenewals && holder.equals(this.holders.get(role));
 	}
 
 	@Override
 	public boolean release(String role, LeaseHolder holder) {
 		synchronized (this) {
-			if (!holder.equals(this.holder)) {
+			if (!holder.equals(this.holders.get(role))) {
 				return false;
 			}
-			this.holder = null;
+			this.holders.remove(role);
 		}
 		this.listeners.forEach(Runnable::run);
 		return true;
@@ -126,8 +172,50 @@ final class InMemoryLeaseStore implements LeaseStore {
 		return this.acquires.get();
 	}
 
+	/**
+	 * The holder of the only role held, or {@code null} when none is.
+	 */
 	synchronized @Nullable LeaseHolder holder() {
-		return this.holder;
+		return this.holders.values().stream().findFirst().orElse(null);
+	}
+
+	synchronized @Nullable LeaseHolder holder(String role) {
+		return this.holders.get(role);
+	}
+
+	/**
+	 * Runs {@code action} inside the next acquire, as if it happened while the claim was on its way.
+	 */
+	void duringNextAcquire(Runnable action) {
+		this.duringAcquire = action;
+	}
+
+	/**
+	 * Runs {@code action} inside the next renewal, as if it happened while the renewal was on its way.
+	 */
+	void duringNextRenewal(Runnable action) {
+		this.duringRenewal = action;
+	}
+
+	/**
+	 * Makes renewals throw {@code failure}, as an unreachable store does; {@code null} to answer again.
+	 */
+	void failRenewals(@Nullable RuntimeException failure) {
+		this.renewalFailure = failure;
+	}
+
+	/**
+	 * Answers renewals with "not held", as after a loss in the store.
+	 */
+	void refuseRenewals(boolean refuse) {
+		this.refuseRenewals = refuse;
+	}
+
+	/**
+	 * The number of renewals in each renew or renewAll call so far.
+	 */
+	List<Integer> renewalCalls() {
+		return List.copyOf(this.renewalCalls);
 	}
 
 	private static void awaitUninterruptibly(CountDownLatch gate) {
