@@ -53,8 +53,15 @@ final class ChildJvm implements AutoCloseable {
 	}
 
 	static ChildJvm start(String name, Class<?> mainClass, String... args) throws IOException {
+		return start(name, Path.of(System.getProperty("java.home")), mainClass, args);
+	}
+
+	/**
+	 * Starts a JVM of the given Java installation, which must run the test's class files.
+	 */
+	static ChildJvm start(String name, Path javaHome, Class<?> mainClass, String... args) throws IOException {
 		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add(javaHome.resolve("bin").resolve("java").toString());
 		command.add("-Xmx256m");
 		command.add("-XX:TieredStopAtLevel=1");
 		command.add("-cp");

@@ -18,10 +18,12 @@ package io.github.leaderelection.it;
 
 import io.github.leaderelection.event.OnGrantedEvent;
 import io.github.leaderelection.event.OnRevokedEvent;
+import io.github.leaderelection.support.ElectionRuntime;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 
@@ -32,6 +34,11 @@ import org.springframework.context.event.EventListener;
 @Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration
 public class ElectionApplication {
+
+	@EventListener
+	void ready(ApplicationReadyEvent event) {
+		System.out.println("ELECTION RUNTIME " + event.getApplicationContext().getBean(ElectionRuntime.class));
+	}
 
 	@EventListener
 	void granted(OnGrantedEvent event) {
