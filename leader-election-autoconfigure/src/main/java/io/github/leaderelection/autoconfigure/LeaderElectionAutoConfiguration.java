@@ -18,9 +18,13 @@
 package io.github.leaderelection.autoconfigure;
 
 import java.net.InetAddress;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import io.github.leaderelection.LeaderElector;
 import io.github.leaderelection.LeaderElectors;
@@ -28,7 +32,6 @@ import io.github.leaderelection.annotation.LeaderOnlyAdvisor;
 import io.github.leaderelection.autoconfigure.LeaderElectionProperties.Mode;
 import io.github.leaderelection.store.LeaseStore;
 import io.github.leaderelection.support.LeaseLeaderElector;
-import io.github.leaderelection.support.LeaseSettings;
 import io.github.leaderelection.support.LeadershipEventPublisher;
 import io.github.leaderelection.support.StandaloneLeaderElector;
 
@@ -45,6 +48,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.core.log.LogAccessor;
 
 /**
  * Auto-configuration for leader election: the electors, their events and {@code @LeaderOnly}.
@@ -57,6 +61,8 @@ import org.springframework.core.env.Environment;
 @Import({ RedisLeaseStoreConfiguration.class, LeaderOnlyProxyRegistrar.class })
 public final class LeaderElectionAutoConfiguration {
 
+	private static final LogAccessor logger = new LogAccessor(LeaderElectionAutoConfiguration.class);
+
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static LeaderOnlyAdvisor leaderOnlyAdvisor(ObjectProvider<LeaderElectors> electors) {
@@ -68,14 +74,12 @@ public final class LeaderElectionAutoConfiguration {
 	LeaderElectors leaderElectors(LeaderElectionProperties properties, ObjectProvider<LeaseStore> store,
 			ApplicationEventPublisher publisher, Environment environment) {
 		properties.validate();
+		properties.validateRoleProperties(environment);
 		String role = defaultRole(properties, environment);
 		String instanceId = (properties.getInstanceId() != null) ? properties.getInstanceId() : generateInstanceId();
 		String hostname = hostname();
 		LeadershipEventPublisher events = new LeadershipEventPublisher(publisher);
 		LeaseStore leaseStore = store.getIfAvailable();
-		LeaseSettings settings = new LeaseSettings(properties.getLeaseDuration(), properties.getRenewInterval(),
-				properties.getRetryInterval(), properties.getElectionJitter(), properties.isReleaseOnShutdown(),
-				properties.getDrainTimeout());
 		Function<String, LeaderElector> factory;
 		if (properties.getMode() == Mode.STANDALONE || (properties.getMode() == Mode.AUTO && leaseStore == null)) {
 			factory = (name) -> new StandaloneLeaderElector(name, instanceId, hostname, events);
@@ -85,10 +89,10 @@ public final class LeaderElectionAutoConfiguration {
 					"Needs a RedisConnectionFactory bean, and there is none: add spring-boot-starter-data-redis and configure spring.data.redis, or set the mode to standalone.");
 		}
 		else {
-			factory = (name) -> new LeaseLeaderElector(name, instanceId, hostname, leaseStore, settings, events);
+			factory = (name) -> new LeaseLeaderElector(name, instanceId, hostname, leaseStore, properties.settingsFor(name), events);
 		}
-		// All roles stop at once, so the registry waits as long as one elector may take.
-		LeaderElectors electors = new LeaderElectors(role, factory, settings.stopTimeout());
+		// All roles stop at once, so the registry waits as long as the slowest elector may take.
+		LeaderElectors electors = new LeaderElectors(role, factory, properties.stopTimeout());
 		electors.onStop(events::close);
 		return electors;
 	}
@@ -102,11 +106,32 @@ public final class LeaderElectionAutoConfiguration {
 
 	@Bean
 	static SmartInitializingSingleton leaderOnlyRoles(ObjectProvider<LeaderOnlyAdvisor> advisor,
-			ObjectProvider<LeaderElectors> electors) {
+			ObjectProvider<LeaderElectors> electors, ObjectProvider<LeaderElectionProperties> properties) {
 		// Runs once every singleton is proxied: the named roles are known, and their elections start with the
 		// context rather than at the first call.
-		return () -> advisor.ifAvailable((leaderOnly) -> electors
-			.ifAvailable((registry) -> leaderOnly.declaredRoles().forEach(registry::forRole)));
+		return () -> electors.ifAvailable((registry) -> {
+			advisor.ifAvailable((leaderOnly) -> leaderOnly.declaredRoles().forEach(registry::forRole));
+			properties.ifAvailable((configured) -> warnOfUnusedRoles(configured, registry));
+		});
+	}
+
+	// A misspelt role name under leader.election.roles configures a role nobody elects. A role first used later,
+	// through LeaderElectors.forRole, still takes its settings then, hence "yet".
+	static void warnOfUnusedRoles(LeaderElectionProperties properties, LeaderElectors registry) {
+		Set<String> used = new HashSet<>();
+		used.add(registry.defaultRole());
+		registry.electors().forEach((elector) -> used.add(elector.role()));
+		List<String> unused = properties.getRoles()
+			.keySet()
+			.stream()
+			.filter((role) -> !used.contains(role))
+			.toList();
+		if (!unused.isEmpty()) {
+			logger.warn(() -> ("leader.election.roles configures %s, but no @LeaderOnly method or "
+					+ "LeaderElectors.forRole uses %s yet: check the name")
+				.formatted(unused.stream().map((role) -> "'" + role + "'").collect(Collectors.joining(", ")),
+						(unused.size() == 1) ? "it" : "them"));
+		}
 	}
 
 	static String defaultRole(LeaderElectionProperties properties, Environment environment) {
