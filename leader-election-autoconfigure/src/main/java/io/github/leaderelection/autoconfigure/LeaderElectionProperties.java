@@ -238,7 +238,7 @@ public class LeaderElectionProperties {
 		validateTimings(prefix, leaseDuration, renewInterval, orElse(overrides.getRetryInterval(), this.retryInterval),
 				orElse(overrides.getElectionJitter(), this.electionJitter),
 				orElse(overrides.getDrainTimeout(), this.drainTimeout), inherited);
-		this.redis.validate(leaseDuration, renewInterval, " of role '%s' (%s*)".formatted(role, prefix));
+		this.redis.validate(leaseDuration, renewInterval, " of role '%s'".formatted(role));
 	}
 
 	private static void validateTimings(String prefix, Duration leaseDuration, Duration renewInterval,
@@ -259,8 +259,7 @@ public class LeaderElectionProperties {
 			throw new InvalidConfigurationPropertyValueException(prefix + "lease-duration", leaseDuration,
 					("Must exceed renew-interval plus two retry-intervals (%s here), so that a leader can retry a failed renewal, for example %s."
 							+ inherited)
-						.formatted(DurationStyle.SIMPLE.print(minimum),
-								DurationStyle.SIMPLE.print(minimum.multipliedBy(2))));
+						.formatted(print(minimum), print(minimum.multipliedBy(2))));
 		}
 	}
 
@@ -327,6 +326,12 @@ public class LeaderElectionProperties {
 	static String rolePrefix(String role) {
 		return (role.indexOf('.') >= 0 || role.indexOf('[') >= 0 || role.indexOf(']') >= 0)
 				? "leader.election.roles[" + role + "]." : "leader.election.roles." + role + ".";
+	}
+
+	// 5s rather than 5000ms, as the README quotes it.
+	static String print(Duration duration) {
+		return DurationStyle.SIMPLE.print(duration,
+				(duration.toMillis() % 1000 == 0) ? ChronoUnit.SECONDS : ChronoUnit.MILLIS);
 	}
 
 	private static Duration orElse(@Nullable Duration value, Duration fallback) {
@@ -437,8 +442,7 @@ public class LeaderElectionProperties {
 				throw new InvalidConfigurationPropertyValueException("leader.election.redis.replica-timeout",
 						this.replicaTimeout,
 						"Must be below lease-duration minus renew-interval%s (%s here), so that a renewal that waits for the replicas still ends before the lease, for example 500ms."
-							.formatted(ofRole, DurationStyle.SIMPLE.print(maximum,
-									(maximum.toMillis() % 1000 == 0) ? ChronoUnit.SECONDS : ChronoUnit.MILLIS)));
+							.formatted(ofRole, print(maximum)));
 			}
 		}
 
