@@ -94,6 +94,7 @@ public final class LeaderElectionAutoConfiguration {
 		// All roles stop at once, so the registry waits as long as the slowest elector may take.
 		LeaderElectors electors = new LeaderElectors(role, factory, properties.stopTimeout());
 		electors.onStop(events::close);
+		electors.onStop(() -> logUnusedRoles(properties, electors, true));
 		return electors;
 	}
 
@@ -111,13 +112,14 @@ public final class LeaderElectionAutoConfiguration {
 		// context rather than at the first call.
 		return () -> electors.ifAvailable((registry) -> {
 			advisor.ifAvailable((leaderOnly) -> leaderOnly.declaredRoles().forEach(registry::forRole));
-			properties.ifAvailable((configured) -> warnOfUnusedRoles(configured, registry));
+			properties.ifAvailable((configured) -> logUnusedRoles(configured, registry, false));
 		});
 	}
 
-	// A misspelt role name under leader.election.roles configures a role nobody elects. A role first used later,
-	// through LeaderElectors.forRole, still takes its settings then, hence "yet".
-	static void warnOfUnusedRoles(LeaderElectionProperties properties, LeaderElectors registry) {
+	// A misspelt role name under leader.election.roles configures a role nobody elects, while the role meant runs on
+	// the global settings. Code may ask for a role only later, in the first run of a job, so the start can only tell
+	// (at INFO) what is unused so far; the stop tells (at WARN) what went unused for the whole run.
+	static void logUnusedRoles(LeaderElectionProperties properties, LeaderElectors registry, boolean stopping) {
 		Set<String> used = new HashSet<>();
 		used.add(registry.defaultRole());
 		registry.electors().forEach((elector) -> used.add(elector.role()));
@@ -126,11 +128,20 @@ public final class LeaderElectionAutoConfiguration {
 			.stream()
 			.filter((role) -> !used.contains(role))
 			.toList();
-		if (!unused.isEmpty()) {
+		if (unused.isEmpty()) {
+			return;
+		}
+		String roles = unused.stream().map((role) -> "'" + role + "'").collect(Collectors.joining(", "));
+		String them = (unused.size() == 1) ? "it" : "them";
+		if (stopping) {
 			logger.warn(() -> ("leader.election.roles configures %s, but no @LeaderOnly method or "
-					+ "LeaderElectors.forRole uses %s yet: check the name")
-				.formatted(unused.stream().map((role) -> "'" + role + "'").collect(Collectors.joining(", ")),
-						(unused.size() == 1) ? "it" : "them"));
+					+ "LeaderElectors.forRole used %s while the application ran: check the name").formatted(roles,
+							them));
+		}
+		else {
+			logger.info(() -> ("leader.election.roles configures %s, which no @LeaderOnly method or "
+					+ "LeaderElectors.forRole uses yet; a role first used later takes its settings then")
+				.formatted(roles));
 		}
 	}
 

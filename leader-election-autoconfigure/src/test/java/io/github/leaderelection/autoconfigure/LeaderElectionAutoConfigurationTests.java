@@ -57,6 +57,7 @@ import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -68,6 +69,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -611,6 +616,45 @@ class LeaderElectionAutoConfigurationTests {
 	}
 
 	@Test
+	void roleNameWithDotsBindsInBracketsInYaml() {
+		String yaml = """
+				leader:
+				  election:
+				    roles:
+				      "[batch.nightly]":
+				        lease-duration: 2m
+				      reports:
+				        renew-interval: 300ms
+				""";
+		this.contextRunner.withInitializer((context) -> context.getEnvironment()
+			.getPropertySources()
+			.addFirst(yaml(yaml)))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				LeaderElectionProperties properties = context.getBean(LeaderElectionProperties.class);
+				assertThat(properties.getRoles()).containsOnlyKeys("batch.nightly", "reports");
+				assertThat(properties.settingsFor("batch.nightly").leaseDuration()).isEqualTo(Duration.ofMinutes(2));
+				assertThat(properties.settingsFor("reports").renewInterval()).isEqualTo(Duration.ofMillis(300));
+			});
+	}
+
+	@Test
+	void roleSettingsBindFromEnvironmentVariables() {
+		this.contextRunner.withInitializer((context) -> context.getEnvironment()
+			.getPropertySources()
+			.addFirst(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+					Map.of("LEADER_ELECTION_ROLES_REPORTS_LEASEDURATION", "20s",
+							"LEADER_ELECTION_ROLES_BATCH_DRAIN_TIMEOUT", "5m"))))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				LeaderElectionProperties properties = context.getBean(LeaderElectionProperties.class);
+				assertThat(properties.getRoles()).containsOnlyKeys("reports", "batch");
+				assertThat(properties.settingsFor("reports").leaseDuration()).isEqualTo(Duration.ofSeconds(20));
+				assertThat(properties.settingsFor("batch").drainTimeout()).isEqualTo(Duration.ofMinutes(5));
+			});
+	}
+
+	@Test
 	void roleNameWithDotsOutsideBracketsFails() {
 		this.contextRunner.withPropertyValues("leader.election.roles.batch.nightly.lease-duration=1m")
 			.run(failsOn("leader.election.roles.batch.nightly.lease-duration", "1m",
@@ -700,9 +744,8 @@ class LeaderElectionAutoConfigurationTests {
 	}
 
 	@Test
-	void configuredRoleThatNothingUsesIsWarnedOfOnce(CapturedOutput output) {
-		this.contextRunner
-			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class))
+	void configuredRoleThatNothingUsesIsWarnedOfWhenTheApplicationStops(CapturedOutput output) {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class))
 			.withUserConfiguration(ReportJobConfiguration.class)
 			.withPropertyValues("leader.election.mode=standalone", "leader.election.roles.reports.lease-duration=20s",
 					"leader.election.roles.reprots.lease-duration=20s", "leader.election.roles.default.lease-duration=20s")
@@ -710,20 +753,35 @@ class LeaderElectionAutoConfigurationTests {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(LeaderElectors.class).electors()).extracting(LeaderElector::role)
 					.containsExactlyInAnyOrder("default", "reports");
-				assertThat(output).containsOnlyOnce("leader.election.roles configures 'reprots', but no @LeaderOnly method or LeaderElectors.forRole uses it yet")
-					.doesNotContain("configures 'reports'")
-					.doesNotContain("'default', ");
+				assertThat(output).containsOnlyOnce(
+						"leader.election.roles configures 'reprots', which no @LeaderOnly method or LeaderElectors.forRole uses yet")
+					.doesNotContain("but no @LeaderOnly method");
+				context.close();
+				assertThat(output).containsOnlyOnce(
+						"leader.election.roles configures 'reprots', but no @LeaderOnly method or LeaderElectors.forRole used it while the application ran: check the name");
 			});
 	}
 
 	@Test
-	void configuredRolesThatAreUsedAreNotWarnedOf(CapturedOutput output) {
+	void configuredRoleFirstUsedAfterTheStartIsNotWarnedOf(CapturedOutput output) {
 		this.contextRunner
-			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class))
+			.withPropertyValues("leader.election.mode=standalone", "leader.election.roles.cleanup.lease-duration=20s")
+			.run((context) -> {
+				assertThat(output).contains("leader.election.roles configures 'cleanup', which no @LeaderOnly method");
+				context.getBean(LeaderElectors.class).forRole("cleanup");
+				context.close();
+				assertThat(output).doesNotContain("but no @LeaderOnly method");
+			});
+	}
+
+	@Test
+	void configuredRolesThatAreUsedAreNotLoggedOf(CapturedOutput output) {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class))
 			.withUserConfiguration(ReportJobConfiguration.class)
 			.withPropertyValues("leader.election.mode=standalone", "leader.election.roles.reports.lease-duration=20s")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
+				context.close();
 				assertThat(output).doesNotContain("leader.election.roles configures");
 			});
 	}
@@ -744,6 +802,15 @@ class LeaderElectionAutoConfigurationTests {
 		Throwable rootCause = NestedExceptionUtils.getRootCause(context.getStartupFailure());
 		assertThat(rootCause).isInstanceOf(InvalidConfigurationPropertyValueException.class);
 		return (InvalidConfigurationPropertyValueException) rootCause;
+	}
+
+	private static PropertySource<?> yaml(String yaml) {
+		try {
+			return new YamlPropertySourceLoader().load("yaml", new ByteArrayResource(yaml.getBytes())).get(0);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	private static int unusedPort() {
