@@ -106,9 +106,8 @@ public class LeaderElectionProperties {
 	private Duration drainTimeout = Duration.ofSeconds(30);
 
 	/**
-	 * Settings of single roles, by role name, that override the lease, renew, retry, jitter and drain settings
-	 * above for that role; a role name with dots goes in brackets, as in
-	 * leader.election.roles[batch.nightly].lease-duration.
+	 * Settings of single roles by role name, each overriding the leader.election property of the same name for that
+	 * role only; a role name with dots goes in brackets, as in leader.election.roles[batch.nightly].lease-duration.
 	 */
 	private final Map<String, RoleProperties> roles = new LinkedHashMap<>();
 
