@@ -386,7 +386,8 @@ class LeaderElectionAutoConfigurationTests {
 	@Test
 	void leaseDurationNotAboveRenewAndTwoRetriesFails() {
 		this.contextRunner.withPropertyValues("leader.election.lease-duration=4s")
-			.run(failsOn("leader.election.lease-duration", Duration.ofSeconds(4), "for example"));
+			.run(failsOn("leader.election.lease-duration", Duration.ofSeconds(4),
+					"Must exceed renew-interval plus two retry-intervals (5s here), so that a leader can retry a failed renewal, for example 10s."));
 	}
 
 	@Test
@@ -476,6 +477,18 @@ class LeaderElectionAutoConfigurationTests {
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("Invalid value '0s' for configuration property 'leader.election.lease-duration'")
 			.contains("Must be positive, for example 10s.");
+	}
+
+	@Test
+	void failureAnalysisNamesTheRolePropertyAndTheValueAsWritten(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(InvalidLeaseApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.setRegisterShutdownHook(false);
+		assertThatException().isThrownBy(() -> application.run("--spring.main.banner-mode=off",
+				"--leader.election.mode=standalone", "--leader.election.roles[batch.nightly].renew-interval=0s"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Invalid value '0s' for configuration property 'leader.election.roles[batch.nightly].renew-interval'")
+			.contains("Must be positive, for example 3s.");
 	}
 
 	@Test
