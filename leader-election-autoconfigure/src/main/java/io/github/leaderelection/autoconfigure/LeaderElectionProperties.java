@@ -36,7 +36,9 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertySource;
 
 /**
  * Configuration properties for leader election.
@@ -47,6 +49,8 @@ import org.springframework.core.env.Environment;
 public class LeaderElectionProperties {
 
 	private static final ConfigurationPropertyName ROLES = ConfigurationPropertyName.of("leader.election.roles");
+
+	private static final String ROLES_PREFIX = "leader.election.roles.";
 
 	/**
 	 * Whether to elect a leader at all; when false no elector, event or @LeaderOnly advice is set up.
@@ -296,15 +300,26 @@ public class LeaderElectionProperties {
 	}
 
 	/**
-	 * Checks that every property under {@code leader.election.roles} configures a role. Boot's binder drops those
-	 * that set nothing it knows without a word, such as a role name with dots outside brackets or a misspelt
-	 * setting.
+	 * Checks that every property under {@code leader.election.roles} configures the role it names. Boot's binder
+	 * drops without a word what does not: a role name with dots outside brackets, which it splits, or a misspelt
+	 * setting; and outside brackets it removes from a role name every character but letters, digits, dashes (and
+	 * underscores), so that {@code roles.tenant/42} would configure {@code tenant42}.
 	 * @param environment the environment the properties were bound from
 	 * @throws InvalidConfigurationPropertyValueException naming the first property that configures no role
 	 */
 	void validateRoleProperties(Environment environment) {
-		if (!(environment instanceof ConfigurableEnvironment)) {
+		if (!(environment instanceof ConfigurableEnvironment configurable)) {
 			return;
+		}
+		for (PropertySource<?> source : configurable.getPropertySources()) {
+			if (source instanceof EnumerablePropertySource<?> enumerable) {
+				for (String name : enumerable.getPropertyNames()) {
+					if (name.startsWith(ROLES_PREFIX) && !isPlainKey(name)) {
+						throw new InvalidConfigurationPropertyValueException(name, source.getProperty(name),
+								"Names a role with characters that Boot drops from a key outside brackets: put the role name in brackets, as in leader.election.roles[tenant/42].lease-duration.");
+					}
+				}
+			}
 		}
 		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
 			if (source instanceof IterableConfigurationPropertySource iterable) {
@@ -319,6 +334,15 @@ public class LeaderElectionProperties {
 				});
 			}
 		}
+	}
+
+	// Whether the role name in leader.election.roles.<role>.… keeps all its characters when Boot binds it.
+	private static boolean isPlainKey(String name) {
+		int end = name.indexOf('.', ROLES_PREFIX.length());
+		String key = name.substring(ROLES_PREFIX.length(), (end >= 0) ? end : name.length());
+		return key.chars()
+			.allMatch((c) -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+					|| c == '_');
 	}
 
 	// The name under which Boot binds a role's settings: only brackets keep the dots of a role name.

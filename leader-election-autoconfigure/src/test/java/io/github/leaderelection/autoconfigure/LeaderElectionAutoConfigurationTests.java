@@ -675,6 +675,25 @@ class LeaderElectionAutoConfigurationTests {
 	}
 
 	@Test
+	void roleNameWithCharactersBootDropsOutsideBracketsFails() {
+		this.contextRunner.withPropertyValues("leader.election.roles.tenant/42.lease-duration=1m")
+			.run(failsOn("leader.election.roles.tenant/42.lease-duration", "1m",
+					"put the role name in brackets, as in leader.election.roles[tenant/42].lease-duration"));
+	}
+
+	@Test
+	void roleNameWithCharactersBootDropsBindsInBrackets() {
+		this.contextRunner.withPropertyValues("leader.election.roles[tenant/42].lease-duration=1m",
+				"leader.election.roles.tenant_7.lease-duration=2m", "leader.election.roles.Nightly-Batch.lease-duration=3m")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				LeaderElectionProperties properties = context.getBean(LeaderElectionProperties.class);
+				assertThat(properties.getRoles()).containsOnlyKeys("tenant/42", "tenant_7", "Nightly-Batch");
+				assertThat(properties.settingsFor("tenant/42").leaseDuration()).isEqualTo(Duration.ofMinutes(1));
+			});
+	}
+
+	@Test
 	void misspeltRoleSettingFails() {
 		this.contextRunner.withPropertyValues("leader.election.roles.reports.lease-durration=1m")
 			.run(failsOn("leader.election.roles.reports.lease-durration", "1m",
