@@ -18,9 +18,13 @@
 package io.github.leaderelection.autoconfigure;
 
 import java.net.InetAddress;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import io.github.leaderelection.LeaderElector;
 import io.github.leaderelection.LeaderElectors;
@@ -29,7 +33,6 @@ import io.github.leaderelection.autoconfigure.LeaderElectionProperties.Mode;
 import io.github.leaderelection.store.LeaseStore;
 import io.github.leaderelection.support.ElectionRuntime;
 import io.github.leaderelection.support.LeaseLeaderElector;
-import io.github.leaderelection.support.LeaseSettings;
 import io.github.leaderelection.support.LeadershipEventPublisher;
 import io.github.leaderelection.support.StandaloneLeaderElector;
 
@@ -47,6 +50,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
+import org.springframework.core.log.LogAccessor;
 
 /**
  * Auto-configuration for leader election: the electors, their events and {@code @LeaderOnly}.
@@ -58,6 +62,8 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(LeaderElectionProperties.class)
 @Import({ RedisLeaseStoreConfiguration.class, LeaderOnlyProxyRegistrar.class })
 public final class LeaderElectionAutoConfiguration {
+
+	private static final LogAccessor logger = new LogAccessor(LeaderElectionAutoConfiguration.class);
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
@@ -78,14 +84,12 @@ public final class LeaderElectionAutoConfiguration {
 	LeaderElectors leaderElectors(LeaderElectionProperties properties, ObjectProvider<LeaseStore> store,
 			ApplicationEventPublisher publisher, Environment environment, ElectionRuntime runtime) {
 		properties.validate();
+		properties.validateRoleProperties(environment);
 		String role = defaultRole(properties, environment);
 		String instanceId = (properties.getInstanceId() != null) ? properties.getInstanceId() : generateInstanceId();
 		String hostname = hostname();
 		LeadershipEventPublisher events = new LeadershipEventPublisher(publisher);
 		LeaseStore leaseStore = store.getIfAvailable();
-		LeaseSettings settings = new LeaseSettings(properties.getLeaseDuration(), properties.getRenewInterval(),
-				properties.getRetryInterval(), properties.getElectionJitter(), properties.isReleaseOnShutdown(),
-				properties.getDrainTimeout());
 		Function<String, LeaderElector> factory;
 		if (properties.getMode() == Mode.STANDALONE || (properties.getMode() == Mode.AUTO && leaseStore == null)) {
 			factory = (name) -> new StandaloneLeaderElector(name, instanceId, hostname, events);
@@ -95,12 +99,13 @@ public final class LeaderElectionAutoConfiguration {
 					"Needs a RedisConnectionFactory bean, and there is none: add spring-boot-starter-data-redis and configure spring.data.redis, or set the mode to standalone.");
 		}
 		else {
-			factory = (name) -> new LeaseLeaderElector(name, instanceId, hostname, leaseStore, settings, events,
-					runtime);
+			factory = (name) -> new LeaseLeaderElector(name, instanceId, hostname, leaseStore,
+					properties.settingsFor(name), events, runtime);
 		}
-		// All roles stop at once, so the registry waits as long as one elector may take.
-		LeaderElectors electors = new LeaderElectors(role, factory, settings.stopTimeout());
+		// All roles stop at once, so the registry waits as long as the slowest elector may take.
+		LeaderElectors electors = new LeaderElectors(role, factory, properties.stopTimeout());
 		electors.onStop(events::close);
+		electors.onStop(() -> logUnusedRoles(properties, electors, true));
 		return electors;
 	}
 
@@ -113,11 +118,42 @@ public final class LeaderElectionAutoConfiguration {
 
 	@Bean
 	static SmartInitializingSingleton leaderOnlyRoles(ObjectProvider<LeaderOnlyAdvisor> advisor,
-			ObjectProvider<LeaderElectors> electors) {
+			ObjectProvider<LeaderElectors> electors, ObjectProvider<LeaderElectionProperties> properties) {
 		// Runs once every singleton is proxied: the named roles are known, and their elections start with the
 		// context rather than at the first call.
-		return () -> advisor.ifAvailable((leaderOnly) -> electors
-			.ifAvailable((registry) -> leaderOnly.declaredRoles().forEach(registry::forRole)));
+		return () -> electors.ifAvailable((registry) -> {
+			advisor.ifAvailable((leaderOnly) -> leaderOnly.declaredRoles().forEach(registry::forRole));
+			properties.ifAvailable((configured) -> logUnusedRoles(configured, registry, false));
+		});
+	}
+
+	// A misspelt role name under leader.election.roles configures a role nobody elects, while the role meant runs on
+	// the global settings. Code may ask for a role only later, in the first run of a job, so the start can only tell
+	// (at INFO) what is unused so far; the stop tells (at WARN) what went unused for the whole run.
+	static void logUnusedRoles(LeaderElectionProperties properties, LeaderElectors registry, boolean stopping) {
+		Set<String> used = new HashSet<>();
+		used.add(registry.defaultRole());
+		registry.electors().forEach((elector) -> used.add(elector.role()));
+		List<String> unused = properties.getRoles()
+			.keySet()
+			.stream()
+			.filter((role) -> !used.contains(role))
+			.toList();
+		if (unused.isEmpty()) {
+			return;
+		}
+		String roles = unused.stream().map((role) -> "'" + role + "'").collect(Collectors.joining(", "));
+		String them = (unused.size() == 1) ? "it" : "them";
+		if (stopping) {
+			logger.warn(() -> ("leader.election.roles configures %s, but no @LeaderOnly method or "
+					+ "LeaderElectors.forRole used %s while the application ran: check the name").formatted(roles,
+							them));
+		}
+		else {
+			logger.info(() -> ("leader.election.roles configures %s, which no @LeaderOnly method or "
+					+ "LeaderElectors.forRole uses yet; a role first used later takes its settings then")
+				.formatted(roles));
+		}
 	}
 
 	static String defaultRole(LeaderElectionProperties properties, Environment environment) {

@@ -19,12 +19,26 @@ package io.github.leaderelection.autoconfigure;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.leaderelection.support.LeaseSettings;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertySource;
 
 /**
  * Configuration properties for leader election.
@@ -33,6 +47,10 @@ import org.springframework.boot.convert.DurationStyle;
  */
 @ConfigurationProperties("leader.election")
 public class LeaderElectionProperties {
+
+	private static final ConfigurationPropertyName ROLES = ConfigurationPropertyName.of("leader.election.roles");
+
+	private static final String ROLES_PREFIX = "leader.election.roles.";
 
 	/**
 	 * Whether to elect a leader at all; when false no elector, event or @LeaderOnly advice is set up.
@@ -90,6 +108,12 @@ public class LeaderElectionProperties {
 	 * before it releases the lease anyway; 0 releases at once.
 	 */
 	private Duration drainTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * Settings of single roles by role name, each overriding the leader.election property of the same name for that
+	 * role only; a role name with dots goes in brackets, as in leader.election.roles[batch.nightly].lease-duration.
+	 */
+	private final Map<String, RoleProperties> roles = new LinkedHashMap<>();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -179,30 +203,17 @@ public class LeaderElectionProperties {
 		this.drainTimeout = drainTimeout;
 	}
 
+	public Map<String, RoleProperties> getRoles() {
+		return this.roles;
+	}
+
 	/**
 	 * Checks the values together, before any bean uses them.
 	 * @throws InvalidConfigurationPropertyValueException naming the first property whose value is wrong
 	 */
 	public void validate() {
-		positive("leader.election.lease-duration", this.leaseDuration, "10s");
-		positive("leader.election.renew-interval", this.renewInterval, "3s");
-		positive("leader.election.retry-interval", this.retryInterval, "1s");
-		if (this.electionJitter == null || this.electionJitter.isNegative()) {
-			throw new InvalidConfigurationPropertyValueException("leader.election.election-jitter",
-					this.electionJitter, "Must not be negative, for example 200ms, or 0 for no jitter.");
-		}
-		if (this.drainTimeout == null || this.drainTimeout.isNegative()) {
-			throw new InvalidConfigurationPropertyValueException("leader.election.drain-timeout", this.drainTimeout,
-					"Must not be negative, for example 30s, or 0 to release the lease without waiting for running work.");
-		}
-		Duration minimum = this.renewInterval.plus(this.retryInterval.multipliedBy(2));
-		if (this.leaseDuration.compareTo(minimum) <= 0) {
-			throw new InvalidConfigurationPropertyValueException("leader.election.lease-duration",
-					this.leaseDuration,
-					"Must exceed renew-interval plus two retry-intervals (%s here), so that a leader can retry a failed renewal, for example %s."
-						.formatted(DurationStyle.SIMPLE.print(minimum),
-								DurationStyle.SIMPLE.print(minimum.multipliedBy(2))));
-		}
+		validateTimings("leader.election.", this.leaseDuration, this.renewInterval, this.retryInterval,
+				this.electionJitter, this.drainTimeout, "");
 		name("leader.election.key-prefix", this.keyPrefix, "leader-election");
 		if (this.role != null) {
 			name("leader.election.role", this.role, "orders");
@@ -211,7 +222,143 @@ public class LeaderElectionProperties {
 			throw new InvalidConfigurationPropertyValueException("leader.election.instance-id", this.instanceId,
 					"Must not be empty or contain whitespace, for example node-1; leave it unset for a generated id.");
 		}
-		this.redis.validate(this.leaseDuration, this.renewInterval);
+		this.redis.validate(this.leaseDuration, this.renewInterval, "");
+		this.roles.forEach(this::validateRole);
+	}
+
+	private void validateRole(String role, RoleProperties overrides) {
+		if (!isValidName(role)) {
+			throw new InvalidConfigurationPropertyValueException("leader.election.roles", role,
+					"Each key is a role name, which must not be empty or contain whitespace or braces, for example orders.");
+		}
+		String prefix = rolePrefix(role);
+		Duration leaseDuration = orElse(overrides.getLeaseDuration(), this.leaseDuration);
+		Duration renewInterval = orElse(overrides.getRenewInterval(), this.renewInterval);
+		// Only the lease check can fail on inherited values alone: the global ones have passed the others.
+		String inherited = (overrides.getLeaseDuration() != null) ? ""
+				: " Role '%s' takes its lease-duration from leader.election.lease-duration: set %slease-duration."
+					.formatted(role, prefix);
+		validateTimings(prefix, leaseDuration, renewInterval, orElse(overrides.getRetryInterval(), this.retryInterval),
+				orElse(overrides.getElectionJitter(), this.electionJitter),
+				orElse(overrides.getDrainTimeout(), this.drainTimeout), inherited);
+		this.redis.validate(leaseDuration, renewInterval, " of role '%s'".formatted(role));
+	}
+
+	private static void validateTimings(String prefix, Duration leaseDuration, Duration renewInterval,
+			Duration retryInterval, Duration electionJitter, Duration drainTimeout, String inherited) {
+		positive(prefix + "lease-duration", leaseDuration, "10s");
+		positive(prefix + "renew-interval", renewInterval, "3s");
+		positive(prefix + "retry-interval", retryInterval, "1s");
+		if (electionJitter == null || electionJitter.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "election-jitter", electionJitter,
+					"Must not be negative, for example 200ms, or 0 for no jitter.");
+		}
+		if (drainTimeout == null || drainTimeout.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "drain-timeout", drainTimeout,
+					"Must not be negative, for example 30s, or 0 to release the lease without waiting for running work.");
+		}
+		Duration minimum = renewInterval.plus(retryInterval.multipliedBy(2));
+		if (leaseDuration.compareTo(minimum) <= 0) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "lease-duration", leaseDuration,
+					("Must exceed renew-interval plus two retry-intervals (%s here), so that a leader can retry a failed renewal, for example %s."
+							+ inherited)
+						.formatted(print(minimum), print(minimum.multipliedBy(2))));
+		}
+	}
+
+	/**
+	 * Effective settings of a role: those of {@code leader.election.roles.<role>}, each unset one taken from
+	 * {@code leader.election.*}. Call {@link #validate()} first.
+	 * @param role the role
+	 * @return the role's settings
+	 */
+	LeaseSettings settingsFor(String role) {
+		RoleProperties overrides = this.roles.get(role);
+		return settings((overrides != null) ? overrides : new RoleProperties());
+	}
+
+	private LeaseSettings settings(RoleProperties overrides) {
+		return new LeaseSettings(orElse(overrides.getLeaseDuration(), this.leaseDuration),
+				orElse(overrides.getRenewInterval(), this.renewInterval),
+				orElse(overrides.getRetryInterval(), this.retryInterval),
+				orElse(overrides.getElectionJitter(), this.electionJitter), this.releaseOnShutdown,
+				orElse(overrides.getDrainTimeout(), this.drainTimeout));
+	}
+
+	/**
+	 * Longest time an elector of any role takes to stop: the registry, which stops them all at once, waits as long.
+	 */
+	Duration stopTimeout() {
+		Duration longest = settings(new RoleProperties()).stopTimeout();
+		for (RoleProperties overrides : this.roles.values()) {
+			Duration timeout = settings(overrides).stopTimeout();
+			if (timeout.compareTo(longest) > 0) {
+				longest = timeout;
+			}
+		}
+		return longest;
+	}
+
+	/**
+	 * Checks that every property under {@code leader.election.roles} configures the role it names. Boot's binder
+	 * drops without a word what does not: a role name with dots outside brackets, which it splits, or a misspelt
+	 * setting; and outside brackets it removes from a role name every character but letters, digits, dashes (and
+	 * underscores), so that {@code roles.tenant/42} would configure {@code tenant42}.
+	 * @param environment the environment the properties were bound from
+	 * @throws InvalidConfigurationPropertyValueException naming the first property that configures no role
+	 */
+	void validateRoleProperties(Environment environment) {
+		if (!(environment instanceof ConfigurableEnvironment configurable)) {
+			return;
+		}
+		for (PropertySource<?> source : configurable.getPropertySources()) {
+			if (source instanceof EnumerablePropertySource<?> enumerable) {
+				for (String name : enumerable.getPropertyNames()) {
+					if (name.startsWith(ROLES_PREFIX) && !isPlainKey(name)) {
+						throw new InvalidConfigurationPropertyValueException(name, source.getProperty(name),
+								"Names a role with characters that Boot drops from a key outside brackets: put the role name in brackets, as in leader.election.roles[tenant/42].lease-duration.");
+					}
+				}
+			}
+		}
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+			if (source instanceof IterableConfigurationPropertySource iterable) {
+				iterable.filter(ROLES::isAncestorOf).stream().forEach((name) -> {
+					String role = name.getElement(ROLES.getNumberOfElements(), Form.ORIGINAL);
+					if (!this.roles.containsKey(role)) {
+						ConfigurationProperty property = iterable.getConfigurationProperty(name);
+						throw new InvalidConfigurationPropertyValueException(name.toString(),
+								(property != null) ? property.getValue() : null,
+								"Configures no role: a role takes lease-duration, renew-interval, retry-interval, election-jitter and drain-timeout, and a role name with dots goes in brackets, as in leader.election.roles[batch.nightly].lease-duration.");
+					}
+				});
+			}
+		}
+	}
+
+	// Whether the role name in leader.election.roles.<role>.… keeps all its characters when Boot binds it.
+	private static boolean isPlainKey(String name) {
+		int end = name.indexOf('.', ROLES_PREFIX.length());
+		String key = name.substring(ROLES_PREFIX.length(), (end >= 0) ? end : name.length());
+		return key.chars()
+			.allMatch((c) -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+					|| c == '_');
+	}
+
+	// The name under which Boot binds a role's settings: only brackets keep the dots of a role name.
+	static String rolePrefix(String role) {
+		return (role.indexOf('.') >= 0 || role.indexOf('[') >= 0 || role.indexOf(']') >= 0)
+				? "leader.election.roles[" + role + "]." : "leader.election.roles." + role + ".";
+	}
+
+	// 5s rather than 5000ms, as the README quotes it.
+	static String print(Duration duration) {
+		return DurationStyle.SIMPLE.print(duration,
+				(duration.toMillis() % 1000 == 0) ? ChronoUnit.SECONDS : ChronoUnit.MILLIS);
+	}
+
+	private static Duration orElse(@Nullable Duration value, Duration fallback) {
+		return (value != null) ? value : fallback;
 	}
 
 	private static void positive(String property, @Nullable Duration value, String example) {
@@ -222,11 +369,15 @@ public class LeaderElectionProperties {
 	}
 
 	static void name(String property, @Nullable String value, String example) {
-		if (value == null || value.isBlank()
-				|| value.chars().anyMatch((c) -> Character.isWhitespace(c) || c == '{' || c == '}')) {
+		if (!isValidName(value)) {
 			throw new InvalidConfigurationPropertyValueException(property, value,
 					"Must not be empty or contain whitespace or braces, for example %s.".formatted(example));
 		}
+	}
+
+	static boolean isValidName(@Nullable String value) {
+		return value != null && !value.isBlank()
+				&& value.chars().noneMatch((c) -> Character.isWhitespace(c) || c == '{' || c == '}');
 	}
 
 	/**
@@ -303,7 +454,7 @@ public class LeaderElectionProperties {
 			this.replicaTimeout = replicaTimeout;
 		}
 
-		void validate(Duration leaseDuration, Duration renewInterval) {
+		void validate(Duration leaseDuration, Duration renewInterval, String ofRole) {
 			if (this.replicas < 0) {
 				throw new InvalidConfigurationPropertyValueException("leader.election.redis.replicas", this.replicas,
 						"Must not be negative: the number of replicas that must acknowledge each grant and renewal, for example 1, or 0 not to wait.");
@@ -313,10 +464,84 @@ public class LeaderElectionProperties {
 			if (this.replicas > 0 && this.replicaTimeout.compareTo(maximum) >= 0) {
 				throw new InvalidConfigurationPropertyValueException("leader.election.redis.replica-timeout",
 						this.replicaTimeout,
-						"Must be below lease-duration minus renew-interval (%s here), so that a renewal that waits for the replicas still ends before the lease, for example 500ms."
-							.formatted(DurationStyle.SIMPLE.print(maximum,
-									(maximum.toMillis() % 1000 == 0) ? ChronoUnit.SECONDS : ChronoUnit.MILLIS)));
+						"Must be below lease-duration minus renew-interval%s (%s here), so that a renewal that waits for the replicas still ends before the lease, for example 500ms."
+							.formatted(ofRole, print(maximum)));
 			}
+		}
+
+	}
+
+	/**
+	 * Settings of one role, each overriding the global one of the same name when set.
+	 */
+	public static class RoleProperties {
+
+		/**
+		 * Time after which an unrenewed lease of this role expires. Defaults to leader.election.lease-duration.
+		 */
+		private @Nullable Duration leaseDuration;
+
+		/**
+		 * Time between two renewals of this role's lease while leading. Defaults to leader.election.renew-interval.
+		 */
+		private @Nullable Duration renewInterval;
+
+		/**
+		 * Time between two attempts of this role after a failed Redis call. Defaults to
+		 * leader.election.retry-interval.
+		 */
+		private @Nullable Duration retryInterval;
+
+		/**
+		 * Upper bound of the random delay before this role's first attempt and before claiming its expired lease.
+		 * Defaults to leader.election.election-jitter.
+		 */
+		private @Nullable Duration electionJitter;
+
+		/**
+		 * Time a graceful handover of this role keeps the lease for work still running. Defaults to
+		 * leader.election.drain-timeout.
+		 */
+		private @Nullable Duration drainTimeout;
+
+		public @Nullable Duration getLeaseDuration() {
+			return this.leaseDuration;
+		}
+
+		public void setLeaseDuration(@Nullable Duration leaseDuration) {
+			this.leaseDuration = leaseDuration;
+		}
+
+		public @Nullable Duration getRenewInterval() {
+			return this.renewInterval;
+		}
+
+		public void setRenewInterval(@Nullable Duration renewInterval) {
+			this.renewInterval = renewInterval;
+		}
+
+		public @Nullable Duration getRetryInterval() {
+			return this.retryInterval;
+		}
+
+		public void setRetryInterval(@Nullable Duration retryInterval) {
+			this.retryInterval = retryInterval;
+		}
+
+		public @Nullable Duration getElectionJitter() {
+			return this.electionJitter;
+		}
+
+		public void setElectionJitter(@Nullable Duration electionJitter) {
+			this.electionJitter = electionJitter;
+		}
+
+		public @Nullable Duration getDrainTimeout() {
+			return this.drainTimeout;
+		}
+
+		public void setDrainTimeout(@Nullable Duration drainTimeout) {
+			this.drainTimeout = drainTimeout;
 		}
 
 	}

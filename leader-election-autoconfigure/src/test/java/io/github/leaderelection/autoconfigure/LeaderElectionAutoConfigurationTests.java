@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.leaderelection.LeaderElector;
@@ -42,6 +43,7 @@ import io.github.leaderelection.store.LeaseClaim;
 import io.github.leaderelection.store.LeaseHolder;
 import io.github.leaderelection.store.LeaseStore;
 import io.github.leaderelection.support.LeaseLeaderElector;
+import io.github.leaderelection.support.LeaseSettings;
 import io.github.leaderelection.support.LeadershipEventPublisher;
 import io.github.leaderelection.support.StandaloneLeaderElector;
 import org.junit.jupiter.api.Test;
@@ -55,6 +57,7 @@ import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -66,6 +69,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -379,7 +386,8 @@ class LeaderElectionAutoConfigurationTests {
 	@Test
 	void leaseDurationNotAboveRenewAndTwoRetriesFails() {
 		this.contextRunner.withPropertyValues("leader.election.lease-duration=4s")
-			.run(failsOn("leader.election.lease-duration", Duration.ofSeconds(4), "for example"));
+			.run(failsOn("leader.election.lease-duration", Duration.ofSeconds(4),
+					"Must exceed renew-interval plus two retry-intervals (5s here), so that a leader can retry a failed renewal, for example 10s."));
 	}
 
 	@Test
@@ -472,6 +480,18 @@ class LeaderElectionAutoConfigurationTests {
 	}
 
 	@Test
+	void failureAnalysisNamesTheRolePropertyAndTheValueAsWritten(CapturedOutput output) {
+		SpringApplication application = new SpringApplication(InvalidLeaseApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.setRegisterShutdownHook(false);
+		assertThatException().isThrownBy(() -> application.run("--spring.main.banner-mode=off",
+				"--leader.election.mode=standalone", "--leader.election.roles[batch.nightly].renew-interval=0s"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Invalid value '0s' for configuration property 'leader.election.roles[batch.nightly].renew-interval'")
+			.contains("Must be positive, for example 3s.");
+	}
+
+	@Test
 	void leaderOnlyFailureAnalyzerNamesTheMethod() {
 		new ApplicationContextRunner()
 			.withConfiguration(
@@ -528,6 +548,276 @@ class LeaderElectionAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void roleSettingsBindAndApplyToThatRoleOnly() {
+		this.contextRunner.withUserConfiguration(RecordingLeaseStoreConfiguration.class)
+			.withPropertyValues("leader.election.election-jitter=0", "leader.election.roles.reports.lease-duration=1500ms",
+					"leader.election.roles.reports.renew-interval=300ms",
+					"leader.election.roles.reports.retry-interval=200ms",
+					"leader.election.roles.reports.election-jitter=5ms", "leader.election.roles.reports.drain-timeout=1s")
+			.run((context) -> {
+				LeaderElectionProperties properties = context.getBean(LeaderElectionProperties.class);
+				assertThat(properties.getRoles()).containsOnlyKeys("reports");
+				assertThat(properties.settingsFor("reports")).isEqualTo(new LeaseSettings(Duration.ofMillis(1500),
+						Duration.ofMillis(300), Duration.ofMillis(200), Duration.ofMillis(5), true, Duration.ofSeconds(1)));
+				assertThat(properties.settingsFor("batch")).isEqualTo(new LeaseSettings(Duration.ofSeconds(10),
+						Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ZERO, true, Duration.ofSeconds(30)));
+				LeaderElectors electors = context.getBean(LeaderElectors.class);
+				LeaderElector reports = electors.forRole("reports");
+				LeaderElector batch = electors.forRole("batch");
+				await().atMost(Duration.ofSeconds(5)).until(() -> reports.isLeader() && batch.isLeader());
+				RecordingLeaseStore store = context.getBean(RecordingLeaseStore.class);
+				// Renewals every 300 ms for reports: several arrive while batch, renewing every 3 s, makes none.
+				await().atMost(Duration.ofSeconds(5)).until(() -> store.renewals("reports").size() >= 2);
+				assertThat(store.claims("reports")).containsOnly(Duration.ofMillis(1500));
+				assertThat(store.renewals("reports")).containsOnly(Duration.ofMillis(1500));
+				assertThat(store.claims("batch")).containsOnly(Duration.ofSeconds(10));
+				assertThat(store.claims(electors.defaultRole())).containsOnly(Duration.ofSeconds(10));
+			});
+	}
+
+	@Test
+	void roleSettingsLeftUnsetAreInherited() {
+		this.contextRunner
+			.withPropertyValues("leader.election.lease-duration=6s", "leader.election.renew-interval=2s",
+					"leader.election.retry-interval=500ms", "leader.election.election-jitter=50ms",
+					"leader.election.drain-timeout=10s", "leader.election.release-on-shutdown=false",
+					"leader.election.roles.batch.lease-duration=1m", "leader.election.roles.reports.retry-interval=1s")
+			.run((context) -> {
+				LeaderElectionProperties properties = context.getBean(LeaderElectionProperties.class);
+				assertThat(properties.getRoles().get("batch").getRenewInterval()).isNull();
+				assertThat(properties.settingsFor("batch")).isEqualTo(new LeaseSettings(Duration.ofMinutes(1),
+						Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofMillis(50), false,
+						Duration.ofSeconds(10)));
+				assertThat(properties.settingsFor("reports")).isEqualTo(new LeaseSettings(Duration.ofSeconds(6),
+						Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMillis(50), false,
+						Duration.ofSeconds(10)));
+			});
+	}
+
+	@Test
+	void registryWaitsForTheLongestStopOfAnyRole() {
+		this.contextRunner
+			.withPropertyValues("leader.election.drain-timeout=5s", "leader.election.roles.batch.drain-timeout=2m",
+					"leader.election.roles.reports.drain-timeout=1s")
+			.run((context) -> {
+				Duration longest = context.getBean(LeaderElectionProperties.class).settingsFor("batch").stopTimeout();
+				assertThat(longest).isEqualTo(Duration.ofSeconds(123));
+				assertThat(context.getBean(LeaderElectors.class)).extracting("stopTimeout").isEqualTo(longest);
+			});
+		this.contextRunner
+			.withPropertyValues("leader.election.drain-timeout=5s", "leader.election.roles.reports.drain-timeout=1s")
+			.run((context) -> assertThat(context.getBean(LeaderElectors.class)).extracting("stopTimeout")
+				.isEqualTo(Duration.ofSeconds(8)));
+	}
+
+	@Test
+	void roleNameWithDotsBindsInBrackets() {
+		this.contextRunner.withUserConfiguration(RecordingLeaseStoreConfiguration.class)
+			.withPropertyValues("leader.election.election-jitter=0",
+					"leader.election.roles[batch.nightly].lease-duration=1m", "leader.election.roles.Reports.lease-duration=7s")
+			.run((context) -> {
+				LeaderElectionProperties properties = context.getBean(LeaderElectionProperties.class);
+				assertThat(properties.getRoles()).containsOnlyKeys("batch.nightly", "Reports");
+				LeaderElector nightly = context.getBean(LeaderElectors.class).forRole("batch.nightly");
+				LeaderElector reports = context.getBean(LeaderElectors.class).forRole("Reports");
+				await().atMost(Duration.ofSeconds(5)).until(() -> nightly.isLeader() && reports.isLeader());
+				RecordingLeaseStore store = context.getBean(RecordingLeaseStore.class);
+				assertThat(store.claims("batch.nightly")).containsOnly(Duration.ofMinutes(1));
+				assertThat(store.claims("Reports")).containsOnly(Duration.ofSeconds(7));
+			});
+	}
+
+	@Test
+	void roleNameWithDotsBindsInBracketsInYaml() {
+		String yaml = """
+				leader:
+				  election:
+				    roles:
+				      "[batch.nightly]":
+				        lease-duration: 2m
+				      reports:
+				        renew-interval: 300ms
+				""";
+		this.contextRunner.withInitializer((context) -> context.getEnvironment()
+			.getPropertySources()
+			.addFirst(yaml(yaml)))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				LeaderElectionProperties properties = context.getBean(LeaderElectionProperties.class);
+				assertThat(properties.getRoles()).containsOnlyKeys("batch.nightly", "reports");
+				assertThat(properties.settingsFor("batch.nightly").leaseDuration()).isEqualTo(Duration.ofMinutes(2));
+				assertThat(properties.settingsFor("reports").renewInterval()).isEqualTo(Duration.ofMillis(300));
+			});
+	}
+
+	@Test
+	void roleSettingsBindFromEnvironmentVariables() {
+		this.contextRunner.withInitializer((context) -> context.getEnvironment()
+			.getPropertySources()
+			.addFirst(new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+					Map.of("LEADER_ELECTION_ROLES_REPORTS_LEASEDURATION", "20s",
+							"LEADER_ELECTION_ROLES_BATCH_DRAIN_TIMEOUT", "5m"))))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				LeaderElectionProperties properties = context.getBean(LeaderElectionProperties.class);
+				assertThat(properties.getRoles()).containsOnlyKeys("reports", "batch");
+				assertThat(properties.settingsFor("reports").leaseDuration()).isEqualTo(Duration.ofSeconds(20));
+				assertThat(properties.settingsFor("batch").drainTimeout()).isEqualTo(Duration.ofMinutes(5));
+			});
+	}
+
+	@Test
+	void roleNameWithDotsOutsideBracketsFails() {
+		this.contextRunner.withPropertyValues("leader.election.roles.batch.nightly.lease-duration=1m")
+			.run(failsOn("leader.election.roles.batch.nightly.lease-duration", "1m",
+					"a role name with dots goes in brackets, as in leader.election.roles[batch.nightly].lease-duration"));
+	}
+
+	@Test
+	void roleNameWithCharactersBootDropsOutsideBracketsFails() {
+		this.contextRunner.withPropertyValues("leader.election.roles.tenant/42.lease-duration=1m")
+			.run(failsOn("leader.election.roles.tenant/42.lease-duration", "1m",
+					"put the role name in brackets, as in leader.election.roles[tenant/42].lease-duration"));
+	}
+
+	@Test
+	void roleNameWithCharactersBootDropsBindsInBrackets() {
+		this.contextRunner.withPropertyValues("leader.election.roles[tenant/42].lease-duration=1m",
+				"leader.election.roles.tenant_7.lease-duration=2m", "leader.election.roles.Nightly-Batch.lease-duration=3m")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				LeaderElectionProperties properties = context.getBean(LeaderElectionProperties.class);
+				assertThat(properties.getRoles()).containsOnlyKeys("tenant/42", "tenant_7", "Nightly-Batch");
+				assertThat(properties.settingsFor("tenant/42").leaseDuration()).isEqualTo(Duration.ofMinutes(1));
+			});
+	}
+
+	@Test
+	void misspeltRoleSettingFails() {
+		this.contextRunner.withPropertyValues("leader.election.roles.reports.lease-durration=1m")
+			.run(failsOn("leader.election.roles.reports.lease-durration", "1m",
+					"Configures no role: a role takes lease-duration, renew-interval"));
+	}
+
+	@Test
+	void zeroRoleLeaseDurationFails() {
+		this.contextRunner.withPropertyValues("leader.election.roles.reports.lease-duration=0")
+			.run(failsOn("leader.election.roles.reports.lease-duration", Duration.ZERO, "Must be positive, for example 10s."));
+	}
+
+	@Test
+	void negativeRoleRenewIntervalFails() {
+		this.contextRunner.withPropertyValues("leader.election.roles.reports.renew-interval=-1s")
+			.run(failsOn("leader.election.roles.reports.renew-interval", Duration.ofSeconds(-1),
+					"Must be positive, for example 3s."));
+	}
+
+	@Test
+	void zeroRoleRetryIntervalFails() {
+		this.contextRunner.withPropertyValues("leader.election.roles.reports.retry-interval=0s")
+			.run(failsOn("leader.election.roles.reports.retry-interval", Duration.ZERO,
+					"Must be positive, for example 1s."));
+	}
+
+	@Test
+	void negativeRoleElectionJitterFails() {
+		this.contextRunner.withPropertyValues("leader.election.roles.reports.election-jitter=-1ms")
+			.run(failsOn("leader.election.roles.reports.election-jitter", Duration.ofMillis(-1),
+					"for example 200ms, or 0 for no jitter"));
+	}
+
+	@Test
+	void negativeRoleDrainTimeoutFails() {
+		this.contextRunner.withPropertyValues("leader.election.roles.reports.drain-timeout=-1s")
+			.run(failsOn("leader.election.roles.reports.drain-timeout", Duration.ofSeconds(-1), "for example 30s, or 0"));
+	}
+
+	@Test
+	void roleLeaseDurationNotAboveItsRenewAndTwoRetriesFails() {
+		this.contextRunner.withPropertyValues("leader.election.roles.reports.lease-duration=1s")
+			.run(failsOn("leader.election.roles.reports.lease-duration", Duration.ofSeconds(1),
+					"Must exceed renew-interval plus two retry-intervals (5s here), so that a leader can retry a failed renewal, for example 10s."));
+	}
+
+	@Test
+	void inheritedLeaseDurationNotAboveTheRoleRenewIntervalFailsNamingTheRoleLease() {
+		this.contextRunner.withPropertyValues("leader.election.roles.reports.renew-interval=8s")
+			.run(failsOn("leader.election.roles.reports.lease-duration", Duration.ofSeconds(10),
+					"Role 'reports' takes its lease-duration from leader.election.lease-duration: set leader.election.roles.reports.lease-duration."));
+	}
+
+	@Test
+	void roleWithDotsFailsNamingItsPropertyInBrackets() {
+		this.contextRunner.withPropertyValues("leader.election.roles[batch.nightly].retry-interval=0")
+			.run(failsOn("leader.election.roles[batch.nightly].retry-interval", Duration.ZERO, "for example 1s"));
+	}
+
+	@Test
+	void roleLeaseThatCannotAffordTheReplicaTimeoutFails() {
+		this.contextRunner
+			.withPropertyValues("leader.election.redis.replicas=1", "leader.election.redis.replica-timeout=500ms",
+					"leader.election.roles.reports.lease-duration=1s", "leader.election.roles.reports.renew-interval=600ms",
+					"leader.election.roles.reports.retry-interval=100ms")
+			.run(failsOn("leader.election.redis.replica-timeout", Duration.ofMillis(500),
+					"Must be below lease-duration minus renew-interval of role 'reports' (400ms here)"));
+	}
+
+	@Test
+	void roleNameWithWhitespaceFails() {
+		this.contextRunner.withPropertyValues("leader.election.roles[order jobs].lease-duration=20s")
+			.run(failsOn("leader.election.roles", "order jobs", "for example orders"));
+	}
+
+	@Test
+	void roleNameWithBracesFails() {
+		this.contextRunner.withPropertyValues("leader.election.roles[{orders}].lease-duration=20s")
+			.run(failsOn("leader.election.roles", "{orders}", "must not be empty or contain whitespace or braces"));
+	}
+
+	@Test
+	void configuredRoleThatNothingUsesIsWarnedOfWhenTheApplicationStops(CapturedOutput output) {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class))
+			.withUserConfiguration(ReportJobConfiguration.class)
+			.withPropertyValues("leader.election.mode=standalone", "leader.election.roles.reports.lease-duration=20s",
+					"leader.election.roles.reprots.lease-duration=20s", "leader.election.roles.default.lease-duration=20s")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(LeaderElectors.class).electors()).extracting(LeaderElector::role)
+					.containsExactlyInAnyOrder("default", "reports");
+				assertThat(output).containsOnlyOnce(
+						"leader.election.roles configures 'reprots', which no @LeaderOnly method or LeaderElectors.forRole uses yet")
+					.doesNotContain("but no @LeaderOnly method");
+				context.close();
+				assertThat(output).containsOnlyOnce(
+						"leader.election.roles configures 'reprots', but no @LeaderOnly method or LeaderElectors.forRole used it while the application ran: check the name");
+			});
+	}
+
+	@Test
+	void configuredRoleFirstUsedAfterTheStartIsNotWarnedOf(CapturedOutput output) {
+		this.contextRunner
+			.withPropertyValues("leader.election.mode=standalone", "leader.election.roles.cleanup.lease-duration=20s")
+			.run((context) -> {
+				assertThat(output).contains("leader.election.roles configures 'cleanup', which no @LeaderOnly method");
+				context.getBean(LeaderElectors.class).forRole("cleanup");
+				context.close();
+				assertThat(output).doesNotContain("but no @LeaderOnly method");
+			});
+	}
+
+	@Test
+	void configuredRolesThatAreUsedAreNotLoggedOf(CapturedOutput output) {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class))
+			.withUserConfiguration(ReportJobConfiguration.class)
+			.withPropertyValues("leader.election.mode=standalone", "leader.election.roles.reports.lease-duration=20s")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				context.close();
+				assertThat(output).doesNotContain("leader.election.roles configures");
+			});
+	}
+
 	private static ContextConsumer<AssertableApplicationContext> failsOn(String property, Object value,
 			String reasonPart) {
 		return (context) -> {
@@ -544,6 +834,15 @@ class LeaderElectionAutoConfigurationTests {
 		Throwable rootCause = NestedExceptionUtils.getRootCause(context.getStartupFailure());
 		assertThat(rootCause).isInstanceOf(InvalidConfigurationPropertyValueException.class);
 		return (InvalidConfigurationPropertyValueException) rootCause;
+	}
+
+	private static PropertySource<?> yaml(String yaml) {
+		try {
+			return new YamlPropertySourceLoader().load("yaml", new ByteArrayResource(yaml.getBytes())).get(0);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	private static int unusedPort() {
@@ -632,6 +931,66 @@ class LeaderElectionAutoConfigurationTests {
 		public Subscription onRelease(String role, Runnable listener) {
 			return () -> {
 			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RecordingLeaseStoreConfiguration {
+
+		@Bean
+		RecordingLeaseStore recordingLeaseStore() {
+			return new RecordingLeaseStore();
+		}
+
+	}
+
+	/**
+	 * Grants every claim, like {@link GrantingLeaseStore}, and records the lease duration of each claim and renewal by
+	 * role, so that a test reads the settings each elector works with.
+	 */
+	static class RecordingLeaseStore extends GrantingLeaseStore {
+
+		private final Map<String, List<Duration>> claims = new ConcurrentHashMap<>();
+
+		private final Map<String, List<Duration>> renewals = new ConcurrentHashMap<>();
+
+		@Override
+		public Acquisition acquire(LeaseClaim claim) {
+			this.claims.computeIfAbsent(claim.role(), (role) -> new CopyOnWriteArrayList<>()).add(claim.leaseDuration());
+			return super.acquire(claim);
+		}
+
+		@Override
+		public boolean renew(String role, LeaseHolder holder, Duration leaseDuration) {
+			this.renewals.computeIfAbsent(role, (key) -> new CopyOnWriteArrayList<>()).add(leaseDuration);
+			return super.renew(role, holder, leaseDuration);
+		}
+
+		List<Duration> claims(String role) {
+			return this.claims.getOrDefault(role, List.of());
+		}
+
+		List<Duration> renewals(String role) {
+			return this.renewals.getOrDefault(role, List.of());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ReportJobConfiguration {
+
+		@Bean
+		ReportJob reportJob() {
+			return new ReportJob();
+		}
+
+	}
+
+	static class ReportJob {
+
+		@LeaderOnly(role = "reports")
+		public void publish() {
 		}
 
 	}
