@@ -35,6 +35,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class RenewalBatcher {
 
+	/**
+	 * Most renewals in one store call. A store that renews one by one (the SPI's default) takes a while for many,
+	 * and the renewals of a call are sent no earlier than the call: larger batches go out as several calls, which
+	 * the I/O threads make side by side.
+	 */
+	static final int MAX_RENEWALS_PER_CALL = 500;
+
 	private final LeaseStore store;
 
 	private final ElectionScheduler scheduler;
@@ -100,7 +107,10 @@ final class RenewalBatcher {
 			}
 			members = List.copyOf(batch.members);
 		}
-		this.scheduler.execute(() -> send(members));
+		for (int from = 0; from < members.size(); from += MAX_RENEWALS_PER_CALL) {
+			List<Member> call = members.subList(from, Math.min(members.size(), from + MAX_RENEWALS_PER_CALL));
+			this.scheduler.execute(() -> send(call));
+		}
 	}
 
 	private void send(List<Member> members) {
