@@ -447,7 +447,7 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		}
 		connection.openPipeline();
 		command.get();
-		List<Object> results = connection.closePipeline();
+		List<@Nullable Object> results = connection.closePipeline();
 		Assert.state(results.size() == 1, () -> "Unexpected pipeline results: " + results);
 		return results.get(0);
 	}
@@ -466,7 +466,7 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 			return new String(bytes, StandardCharsets.UTF_8);
 		}
 		if (reply instanceof List<?> list) {
-			List<Object> converted = new ArrayList<>(list.size());
+			List<@Nullable Object> converted = new ArrayList<>(list.size());
 			list.forEach((element) -> converted.add(strings(element)));
 			return converted;
 		}
