@@ -207,12 +207,13 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		Duration lease = claim.leaseDuration();
 		String holder = encode(claim.holder());
 		// Remembered before waiting for replicas: a grant that does not count still took a token.
-		List<?> reply = call(() -> execute(ACQUIRE, List.of(keys.lock(), keys.token(), keys.state()),
+		List<?> raw = call(() -> execute(ACQUIRE, List.of(keys.lock(), keys.token(), keys.state()),
 				List.of(holder, Long.toString(lease.toMillis()), seen.stamp(), Long.toString(seen.token()),
 						claim.hostname(), Long.toString(claim.startedAt().toEpochMilli()),
 						this.options.quarantineNewServer() ? "1" : "0"),
 				(granted) -> remember(role, granted) == GRANTED, "grant", role));
-		logger.trace(() -> "acquire.lua %s %s -> %s".formatted(keys.lock(), holder, reply));
+		logger.trace(() -> "acquire.lua %s %s -> %s".formatted(keys.lock(), holder, raw));
+		List<?> reply = acquireReply(raw);
 		long status = remember(role, reply);
 		long value = (Long) reply.get(1);
 		String reason = (String) reply.get(4);
@@ -224,8 +225,7 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 			return Acquisition.quarantined(Duration.ofMillis(value), quarantineReason(reason, role, detail));
 		}
 		if (status == MISCONFIGURED) {
-			return Acquisition.misconfigured(lease, new UnsafeEvictionPolicyException(this.target, reason, detail)
-				.getMessage());
+			return Acquisition.misconfigured(lease, UnsafeEvictionPolicyException.message(this.target, reason, detail));
 		}
 		if (status == DUPLICATE) {
 			return Acquisition.duplicate(Duration.ofMillis(value));
@@ -343,10 +343,15 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 	}
 
 	// Notes the server stamp and the token counter of a reply to acquire.lua, and returns its status.
-	private long remember(String role, @Nullable List<?> reply) {
-		Assert.state(reply != null && reply.size() == 6, () -> "Unexpected reply to acquire.lua: " + reply);
+	private long remember(String role, @Nullable List<?> raw) {
+		List<?> reply = acquireReply(raw);
 		this.seen.merge(role, new Seen((String) reply.get(3), (Long) reply.get(2)), Seen::merge);
 		return (Long) reply.get(0);
+	}
+
+	private static List<?> acquireReply(@Nullable List<?> reply) {
+		Assert.state(reply != null && reply.size() == 6, () -> "Unexpected reply to acquire.lua: " + reply);
+		return reply;
 	}
 
 	// Why a claim is quarantined; the elector tells for how long.
@@ -442,7 +447,7 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		}
 		connection.openPipeline();
 		command.get();
-		List<Object> results = connection.closePipeline();
+		List<@Nullable Object> results = connection.closePipeline();
 		Assert.state(results.size() == 1, () -> "Unexpected pipeline results: " + results);
 		return results.get(0);
 	}
@@ -461,7 +466,7 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 			return new String(bytes, StandardCharsets.UTF_8);
 		}
 		if (reply instanceof List<?> list) {
-			List<Object> converted = new ArrayList<>(list.size());
+			List<@Nullable Object> converted = new ArrayList<>(list.size());
 			list.forEach((element) -> converted.add(strings(element)));
 			return converted;
 		}

@@ -33,11 +33,7 @@ public final class UnsafeEvictionPolicyException extends IllegalStateException {
 	private final long maxmemory;
 
 	UnsafeEvictionPolicyException(String target, String policy, long maxmemory) {
-		super(("%s may evict any key when it is full (maxmemory-policy %s with maxmemory %s), also the fencing-token "
-				+ "counter and state of a role, which would lose leases silently; no instance is granted a lease there "
-				+ "until it is fixed: set maxmemory-policy noeviction or a volatile-* policy, or keep leases on a Redis "
-				+ "of their own")
-			.formatted(target, policy, bytes(maxmemory)));
+		super(message(target, policy, maxmemory));
 		this.target = target;
 		this.policy = policy;
 		this.maxmemory = maxmemory;
@@ -62,6 +58,15 @@ public final class UnsafeEvictionPolicyException extends IllegalStateException {
 	 */
 	public long maxmemory() {
 		return this.maxmemory;
+	}
+
+	// Also what the store reports for a refused claim, without creating the exception.
+	static String message(String target, String policy, long maxmemory) {
+		return ("%s may evict any key when it is full (maxmemory-policy %s with maxmemory %s), also the fencing-token "
+				+ "counter and state of a role, which would lose leases silently; no instance is granted a lease there "
+				+ "until it is fixed: set maxmemory-policy noeviction or a volatile-* policy, or keep leases on a Redis "
+				+ "of their own")
+			.formatted(target, policy, bytes(maxmemory));
 	}
 
 	// As redis.conf writes sizes.
