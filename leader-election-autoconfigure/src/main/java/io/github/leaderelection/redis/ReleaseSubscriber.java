@@ -309,6 +309,7 @@ final class ReleaseSubscriber {
 					return;
 				}
 			}
+			// Before the listeners run: a caller of add() may hold a lock that its own listener takes.
 			this.firstAttempt.countDown();
 			notifyEveryRole(pattern);
 		}
