@@ -55,10 +55,11 @@ import org.springframework.data.redis.connection.SubscriptionListener;
 final class ReleaseSubscriber {
 
 	/**
-	 * How long the first {@link #add} waits for the subscription, so that an elector that has started does not miss
-	 * a release that follows at once, as in a rolling deployment. A refused connection ends the wait early.
+	 * How long the first {@link #add} waits for the subscription by default, so that an elector that has started
+	 * does not miss a release that follows at once, as in a rolling deployment. A refused connection ends the wait
+	 * early.
 	 */
-	private static final long FIRST_SUBSCRIPTION_TIMEOUT_MILLIS = 2000;
+	static final Duration FIRST_SUBSCRIPTION_TIMEOUT = Duration.ofSeconds(2);
 
 	/**
 	 * How long {@link #stop()} waits for the subscriber thread to end. A thread still blocked in a call to Redis
@@ -78,6 +79,8 @@ final class ReleaseSubscriber {
 
 	private final Duration resubscribeInterval;
 
+	private final Duration firstSubscriptionTimeout;
+
 	private final Map<String, List<Runnable>> listeners = new ConcurrentHashMap<>();
 
 	private final Object monitor = new Object();
@@ -86,10 +89,16 @@ final class ReleaseSubscriber {
 	private @Nullable Run run;
 
 	ReleaseSubscriber(RedisConnectionFactory connectionFactory, String keyPrefix, Duration resubscribeInterval) {
+		this(connectionFactory, keyPrefix, resubscribeInterval, FIRST_SUBSCRIPTION_TIMEOUT);
+	}
+
+	ReleaseSubscriber(RedisConnectionFactory connectionFactory, String keyPrefix, Duration resubscribeInterval,
+			Duration firstSubscriptionTimeout) {
 		this.connectionFactory = connectionFactory;
 		this.channelPrefix = "{" + keyPrefix + ":";
 		this.pattern = ("{" + escapeGlob(keyPrefix) + ":*" + SUFFIX).getBytes(StandardCharsets.UTF_8);
 		this.resubscribeInterval = resubscribeInterval;
+		this.firstSubscriptionTimeout = firstSubscriptionTimeout;
 	}
 
 	Subscription add(String role, Runnable listener) {
@@ -224,7 +233,8 @@ final class ReleaseSubscriber {
 
 		void awaitFirstAttempt() {
 			try {
-				this.firstAttempt.await(FIRST_SUBSCRIPTION_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+				this.firstAttempt.await(ReleaseSubscriber.this.firstSubscriptionTimeout.toMillis(),
+						TimeUnit.MILLISECONDS);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -321,6 +331,8 @@ final class ReleaseSubscriber {
 				subscribedConnection = this.subscribed ? this.connection : null;
 			}
 			this.stopped.countDown();
+			// An add() still waiting for this run's subscription need not wait any longer.
+			this.firstAttempt.countDown();
 			if (subscribedConnection != null) {
 				// Makes a blocking pSubscribe return; the thread then closes the connection.
 				closeSubscription(subscribedConnection);

@@ -19,10 +19,12 @@ package io.github.leaderelection.redis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import io.github.leaderelection.store.LeaseStore.Subscription;
 import io.github.leaderelection.test.RedisServer;
@@ -70,6 +72,9 @@ class ReleaseSubscriberTests {
 	private final List<DisposableBean> factories = new ArrayList<>();
 
 	private final List<TcpProxy> proxies = new ArrayList<>();
+
+	// Subscriber threads of other test classes in this JVM, which the counts leave out.
+	private final Set<Thread> otherSubscriberThreads = subscriberThreadsNow();
 
 	@AfterEach
 	void stopAll() throws Exception {
@@ -136,6 +141,25 @@ class ReleaseSubscriberTests {
 		assertThat(patternSubscribers(redis.server())).isOne();
 		publishRelease("orders");
 		await().atMost(TIMEOUT).until(() -> orders.get() == 3);
+	}
+
+	/**
+	 * What Spring Data Redis's {@code RedisMessageListenerContainer} does not do: it gives up for good when Redis is
+	 * unreachable as it first subscribes.
+	 */
+	@ParameterizedTest
+	@EnumSource(Client.class)
+	void addWhileRedisIsDownReturnsAndSubscribesOnceRedisIsBack(Client client) {
+		ReleaseSubscriber subscriber = subscriber(client, redis.host(), redis.port());
+		AtomicInteger orders = new AtomicInteger();
+		redis.server().stop();
+		subscriber.add("orders", orders::incrementAndGet);
+		assertThat(orders).hasValue(0);
+		redis.server().restart();
+		await().atMost(TIMEOUT).until(() -> orders.get() == 1);
+		assertThat(patternSubscribers(redis.server())).isOne();
+		publishRelease("orders");
+		await().atMost(TIMEOUT).until(() -> orders.get() == 2);
 	}
 
 	@ParameterizedTest
@@ -251,8 +275,10 @@ class ReleaseSubscriberTests {
 	private ReleaseSubscriber subscriber(Client client, String host, int port) {
 		RedisConnectionFactory factory = client.create(host, port);
 		this.factories.add((DisposableBean) factory);
+		// A wait for the first subscription long enough for a cold JVM on a busy machine, so that add() returns once
+		// the subscription stands, or once Redis refused it.
 		ReleaseSubscriber subscriber = new ReleaseSubscriber(factory, RedisLeaseStores.KEY_PREFIX,
-				RESUBSCRIBE_INTERVAL);
+				RESUBSCRIBE_INTERVAL, TIMEOUT);
 		this.subscribers.add(subscriber);
 		return subscriber;
 	}
@@ -289,12 +315,18 @@ class ReleaseSubscriberTests {
 		return count;
 	}
 
-	private static long subscriberThreads() {
+	private long subscriberThreads() {
+		return subscriberThreadsNow().stream()
+			.filter((thread) -> !this.otherSubscriberThreads.contains(thread))
+			.count();
+	}
+
+	private static Set<Thread> subscriberThreadsNow() {
 		return Thread.getAllStackTraces()
 			.keySet()
 			.stream()
 			.filter((thread) -> thread.isAlive() && thread.getName().equals("leader-election-subscriber"))
-			.count();
+			.collect(Collectors.toSet());
 	}
 
 	// Connections that the factory keeps open for others: a Jedis pool keeps up to 8 that were returned to it,
