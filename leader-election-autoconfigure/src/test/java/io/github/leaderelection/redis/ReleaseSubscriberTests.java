@@ -305,8 +305,15 @@ class ReleaseSubscriberTests {
 	 * Number of clients of the server with at least one pattern subscription, read from {@code CLIENT LIST}.
 	 */
 	static int patternSubscribers(RedisServer server) {
+		return patternSubscribers(server.command("CLIENT", "LIST"));
+	}
+
+	/**
+	 * Number of clients with at least one pattern subscription in a reply to {@code CLIENT LIST}.
+	 */
+	static int patternSubscribers(String clientList) {
 		int count = 0;
-		for (String line : server.command("CLIENT", "LIST").split("\n")) {
+		for (String line : clientList.split("\n")) {
 			Matcher matcher = PATTERN_SUBSCRIPTIONS.matcher(line);
 			if (matcher.find() && Integer.parseInt(matcher.group(1)) > 0) {
 				count++;
