@@ -306,18 +306,20 @@ final class ReleaseSubscriber {
 		@Override
 		public void onPatternSubscribed(byte[] pattern, long count) {
 			RedisConnection connection;
+			boolean stopping;
 			synchronized (this) {
 				connection = this.connection;
-				this.subscribed = !this.stopping;
-				if (this.stopping) {
-					// A blocking client calls back on this run's thread, inside pSubscribe, which stop() could not
-					// end before the subscription stood: end it here so that pSubscribe returns. An asynchronous
-					// client calls back elsewhere, and the thread closes its connection once pSubscribe returned.
-					if (connection != null && Thread.currentThread() == this.thread) {
-						closeSubscription(connection);
-					}
-					return;
+				stopping = this.stopping;
+				this.subscribed = !stopping;
+			}
+			if (stopping) {
+				// A blocking client calls back on this run's thread, inside pSubscribe, which stop() could not end
+				// before the subscription stood: end it here so that pSubscribe returns. An asynchronous client
+				// calls back elsewhere, and the thread closes its connection once pSubscribe returned.
+				if (connection != null && Thread.currentThread() == this.thread) {
+					closeSubscription(connection);
 				}
+				return;
 			}
 			// Before the listeners run: a caller of add() may hold a lock that its own listener takes.
 			this.firstAttempt.countDown();
