@@ -330,8 +330,7 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 			}
 			Script call = renewAllCall(renewals, batch);
 			try {
-				List<?> reply = call(() -> this.redis.execute(RENEW_ALL, call.keys(), call.args().toArray()));
-				record(renewals, batch, reply, outcomes);
+				record(renewals, batch, this.redis.execute(RENEW_ALL, call.keys(), call.args().toArray()), outcomes);
 			}
 			catch (RuntimeException ex) {
 				failedServers.add(server);
@@ -343,12 +342,18 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 				}
 			}
 		}
-		if (failure != null) {
-			if (outcomes.stream().allMatch(Objects::isNull)) {
-				throw failure;
-			}
-			throw new PartialRenewalException(outcomes, failure);
+		if (failure == null) {
+			nowReachable();
+			return;
 		}
+		// A server that is down while others answer is still an outage, told once rather than at every call.
+		if (failure instanceof DataAccessException ex) {
+			nowUnreachable(ex);
+		}
+		if (outcomes.stream().allMatch(Objects::isNull)) {
+			throw failure;
+		}
+		throw new PartialRenewalException(outcomes, failure);
 	}
 
 	// On a connection of its own, and all or nothing: a renewal counts only once the replicas acknowledged it, and
@@ -706,11 +711,15 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 			throw ex;
 		}
 		catch (DataAccessException ex) {
-			if (this.reachable.compareAndSet(true, false)) {
-				logger.warn(() -> "%s is unreachable, leader election waits for it: %s".formatted(this.target,
-						ex.getMessage()));
-			}
+			nowUnreachable(ex);
 			throw ex;
+		}
+	}
+
+	private void nowUnreachable(DataAccessException ex) {
+		if (this.reachable.compareAndSet(true, false)) {
+			logger.warn(() -> "%s is unreachable, leader election waits for it: %s".formatted(this.target,
+					ex.getMessage()));
 		}
 	}
 

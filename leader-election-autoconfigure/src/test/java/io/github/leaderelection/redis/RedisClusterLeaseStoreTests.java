@@ -41,10 +41,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.ClusterSlotHashUtil;
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
@@ -53,6 +56,7 @@ import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
 import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.util.StringUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -62,6 +66,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * script call per hash slot, counted in each node's {@code INFO commandstats}, and the answers of the nodes that
  * are up while one is not.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RedisClusterLeaseStoreTests {
 
 	private static final int MASTERS = 3;
@@ -143,7 +148,7 @@ class RedisClusterLeaseStoreTests {
 	}
 
 	@Test
-	void renewAllAnswersForTheNodesThatAreUpAndTriesTheOneThatIsNotOnce() {
+	void renewAllAnswersForTheNodesThatAreUpAndTriesTheOneThatIsNotOnce(CapturedOutput output) {
 		RedisLeaseStore store = store("lettuce");
 		List<String> roles = roles("partial-");
 		List<LeaseRenewal> renewals = claimAll(store, roles);
@@ -159,8 +164,13 @@ class RedisClusterLeaseStoreTests {
 			boolean onPausedNode = cluster.nodeOf(slot(roles.get(i))) == paused;
 			assertThat(ex.outcomes().get(i)).as(roles.get(i)).isEqualTo(onPausedNode ? null : true);
 		}
+		// The outage is told once, and its end once.
+		assertThatExceptionOfType(PartialRenewalException.class).isThrownBy(() -> store.renewAll(renewals));
+		assertThat(StringUtils.countOccurrencesOf(output.getAll(), "is unreachable")).isOne();
+		assertThat(output.getAll()).doesNotContain("is reachable again");
 		cluster.resume(paused);
 		assertThat(store.renewAll(renewals)).hasSize(roles.size()).containsOnly(true);
+		assertThat(StringUtils.countOccurrencesOf(output.getAll(), "is reachable again")).isOne();
 	}
 
 	private List<String> roles(String prefix) {
