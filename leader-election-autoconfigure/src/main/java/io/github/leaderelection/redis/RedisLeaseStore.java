@@ -320,25 +320,26 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 
 	private void renewEach(List<LeaseRenewal> renewals, List<List<Integer>> batches,
 			List<@Nullable Boolean> outcomes) {
-		Map<Integer, String> servers = new HashMap<>();
-		List<String> failedServers = new ArrayList<>();
-		RuntimeException failure = null;
-		for (List<Integer> batch : batches) {
-			String server = serverOf(renewals.get(batch.get(0)), servers);
-			if (failedServers.contains(server)) {
-				continue;
-			}
-			Script call = renewAllCall(renewals, batch);
-			try {
-				record(renewals, batch, this.redis.execute(RENEW_ALL, call.keys(), call.args().toArray()), outcomes);
-			}
-			catch (RuntimeException ex) {
-				failedServers.add(server);
-				if (failure == null) {
-					failure = ex;
+		@Nullable RuntimeException failure = null;
+		try (Servers servers = new Servers()) {
+			for (List<Integer> batch : batches) {
+				String role = renewals.get(batch.get(0)).role();
+				if (servers.failed(role)) {
+					continue;
 				}
-				else {
-					failure.addSuppressed(ex);
+				Script call = renewAllCall(renewals, batch);
+				try {
+					record(renewals, batch, this.redis.execute(RENEW_ALL, call.keys(), call.args().toArray()),
+							outcomes);
+				}
+				catch (RuntimeException ex) {
+					servers.fail(role);
+					if (failure == null) {
+						failure = ex;
+					}
+					else {
+						failure.addSuppressed(ex);
+					}
 				}
 			}
 		}
@@ -408,26 +409,6 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 			}
 			outcomes.set(batch.get(j), Long.valueOf(1).equals(reply.get(2 * j)));
 		}
-	}
-
-	// Which server a renewal goes to, as far as the store can tell without asking: on Redis Cluster the node
-	// that serves its slot in the client's view of the cluster, otherwise the one server.
-	private String serverOf(LeaseRenewal renewal, Map<Integer, String> servers) {
-		if (!this.bySlot) {
-			return "";
-		}
-		int slot = ClusterSlotHashUtil.calculateSlot(keys(renewal.role()).lock());
-		return servers.computeIfAbsent(slot, (key) -> {
-			try (RedisClusterConnection connection = this.connectionFactory.getClusterConnection()) {
-				RedisClusterNode node = connection.clusterGetNodeForSlot(slot);
-				return node.getHost() + ":" + node.getPort();
-			}
-			catch (RuntimeException ex) {
-				// Not a cluster after all, or one whose layout the client does not know: one server, as far as
-				// anyone can tell.
-				return "";
-			}
-		});
 	}
 
 	@Override
@@ -874,6 +855,54 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 						(master != null) ? master.getName() : "?", addresses(sentinel.getSentinels()));
 			}
 			return "Redis at " + this.host + ":" + this.port;
+		}
+
+	}
+
+	/**
+	 * The servers that failed a call of one {@link #renewAll(List)}, so that no more calls go to them. Which server
+	 * a role's keys live on is what the client knows of the cluster, looked up only once a call failed.
+	 */
+	private final class Servers implements AutoCloseable {
+
+		private final List<String> failed = new ArrayList<>();
+
+		private @Nullable RedisClusterConnection cluster;
+
+		boolean failed(String role) {
+			return !this.failed.isEmpty() && this.failed.contains(serverOf(role));
+		}
+
+		void fail(String role) {
+			this.failed.add(serverOf(role));
+		}
+
+		private String serverOf(String role) {
+			if (!RedisLeaseStore.this.bySlot) {
+				return "";
+			}
+			try {
+				RedisClusterConnection cluster = this.cluster;
+				if (cluster == null) {
+					cluster = RedisLeaseStore.this.connectionFactory.getClusterConnection();
+					this.cluster = cluster;
+				}
+				RedisClusterNode node = cluster.clusterGetNodeForSlot(ClusterSlotHashUtil.calculateSlot(keys(role).lock()));
+				return node.getHost() + ":" + node.getPort();
+			}
+			catch (RuntimeException ex) {
+				// Not a cluster after all, or one whose layout the client does not know: one server, as far as
+				// the store can tell.
+				return "";
+			}
+		}
+
+		@Override
+		public void close() {
+			RedisClusterConnection cluster = this.cluster;
+			if (cluster != null) {
+				cluster.close();
+			}
 		}
 
 	}
