@@ -40,14 +40,19 @@ import static org.awaitility.Awaitility.await;
  * a server is down for the Sentinels after {@value #DOWN_AFTER_MILLIS} ms without a reply, two Sentinels agree on it,
  * and replicas are moved to a new master one at a time.
  * <p>
- * Servers are numbered: 0 is the first master, 1 and up its replicas. Each replica replicates from the first master
- * through its own {@link TcpProxy}, while the Sentinels reach it directly, so {@link #cutOff(int)} makes it miss the
- * writes that follow while it still looks healthy and eligible for promotion. Sentinel promotes replica 1 whenever it
- * can (replica priority 1, the others the default 100), even when another replica has seen more writes: a failover
- * after {@code cutOff(1)} loses what replica 1 missed. Sentinel passes over a replica whose link to the master has
- * been down for longer than ten times the down-after time plus the time the master has been down; cutting the link
- * off just before the master dies stays well within that. A Sentinel would re-point a replica that replicates through
- * a proxy to the master itself, but only after the failover timeout of two minutes, longer than any test here.
+ * Servers are numbered: 0 is the first master, 1 and up its replicas. Each replica replicates through a
+ * {@link TcpProxy} of its own that leads to its master, while the Sentinels reach it directly, so
+ * {@link #cutOff(int)} makes it miss the writes that follow while it still looks healthy and eligible for promotion.
+ * A replica that {@link #restartAsReplica(int)} starts replicates through a new proxy to the current master, and
+ * {@code cutOff} first routes a replica that replicates directly (Sentinel points the other replicas of a failover at
+ * the new master itself) through a new proxy, so the writes a replica misses can be lost again after any number of
+ * failovers. Sentinel promotes replica 1 whenever it can (replica priority 1, the others the default 100), even when
+ * another replica has seen more writes: a failover after {@code cutOff(1)} loses what replica 1 missed. Sentinel
+ * passes over a replica whose link to the master has been down for longer than ten times the down-after time plus
+ * the time the master has been down; cutting the link off just before the master dies stays well within that. A
+ * Sentinel re-points a replica that replicates through a proxy to the master itself once the failover timeout of two
+ * minutes has passed since the replica last changed masters; {@code cutOff} routes a replica whose link is older than
+ * a minute through a new proxy, which restarts that time.
  * <p>
  * Needs a local {@code redis-server} binary (see {@link RedisServer} for where it comes from), so
  * {@link #isAvailable()} is {@code false} when servers run in containers. Every process is stopped by its PID on
@@ -91,10 +96,14 @@ public final class RedisSentinels implements AutoCloseable {
 	// Redis 7 waits 5 s by default before a full sync, for more replicas to share it.
 	private static final List<String> SERVER_OPTIONS = List.of("--repl-diskless-sync-delay", "0");
 
+	// A Sentinel re-points a replica that replicates through a proxy once FAILOVER_TIMEOUT has passed since it changed
+	// masters: a link older than this is replaced before it is cut.
+	private static final Duration LINK_RENEWAL = FAILOVER_TIMEOUT.dividedBy(2);
+
 	private final List<RedisProcess> servers = new ArrayList<>();
 
-	// The link of replica i is at i - 1; each leads to server 0.
-	private final List<TcpProxy> links = new ArrayList<>();
+	// The proxy that each replica was last pointed through, by server.
+	private final Map<Integer, Link> links = new HashMap<>();
 
 	private final List<RedisProcess> sentinels = new ArrayList<>();
 
@@ -134,9 +143,8 @@ public final class RedisSentinels implements AutoCloseable {
 		this.servers.add(master);
 		for (int i = 1; i <= replicas; i++) {
 			TcpProxy link = TcpProxy.start(master.host(), master.port());
-			this.links.add(link);
-			this.servers.add(RedisProcess.launch(binary, replicaOptions(link.host(), link.port(),
-					(i == 1) ? PREFERRED_PRIORITY : DEFAULT_PRIORITY)));
+			this.links.put(i, new Link(link, 0, System.nanoTime()));
+			this.servers.add(RedisProcess.launch(binary, replicaOptions(link.host(), link.port(), priority(i))));
 		}
 		// Replicas in sync before the Sentinels start are in the master's first INFO reply, which saves a
 		// Sentinel the wait for the next one, ten seconds later.
@@ -156,6 +164,10 @@ public final class RedisSentinels implements AutoCloseable {
 			.pollInterval(POLL_INTERVAL)
 			.ignoreException(UncheckedIOException.class)
 			.until(() -> IntStream.range(0, SENTINELS).allMatch((sentinel) -> knowsAll(sentinel, 0)));
+	}
+
+	private static int priority(int server) {
+		return (server == 1) ? PREFERRED_PRIORITY : DEFAULT_PRIORITY;
 	}
 
 	private static List<String> replicaOptions(String masterHost, int masterPort, int priority) {
@@ -276,31 +288,80 @@ public final class RedisSentinels implements AutoCloseable {
 	}
 
 	/**
-	 * Silently discards, from now on, every byte between replica {@code replica} and the first master, in both
+	 * The servers that run as replicas of the current master now, in server order.
+	 */
+	public List<Integer> replicas() {
+		int master = master();
+		return IntStream.range(0, this.servers.size())
+			.filter((server) -> server != master && this.servers.get(server).isRunning())
+			.boxed()
+			.toList();
+	}
+
+	/**
+	 * Silently discards, from now on, every byte between replica {@code replica} and the current master, in both
 	 * directions: the replica misses every later write, yet its link looks up to it and to the master, and the
-	 * Sentinels still reach it. Only the links set up at start pass through a proxy, not those that Sentinel sets
-	 * up after a failover.
+	 * Sentinels still reach it. A replica that replicates directly (Sentinel pointed it at a new master), or through a
+	 * link older than a minute, is first pointed through a new proxy and waited for until it is in sync again.
+	 * @throws IllegalStateException when the replica does not replicate from the current master
 	 */
 	public void cutOff(int replica) {
-		TcpProxy link = link(replica);
-		String info = command(replica, "INFO", "replication");
-		Assert.state(info.contains("master_port:" + link.port() + "\r\n"),
-				() -> "Replica %d no longer replicates through its link (port %d): %s".formatted(replica, link.port(),
-						info.lines().filter((line) -> line.startsWith("master_")).toList()));
-		link.blackhole();
+		int master = master();
+		Assert.isTrue(replica >= 0 && replica < this.servers.size() && replica != master,
+				() -> "No replica " + replica + ": the master is " + master + " of servers 0 to "
+						+ (this.servers.size() - 1));
+		Link link = this.links.get(replica);
+		if (link == null || link.master() != master || link.proxy().mode() != TcpProxy.Mode.PASS
+				|| System.nanoTime() - link.since() > LINK_RENEWAL.toNanos() || !replicatesThrough(replica, link)) {
+			link = route(replica, master);
+		}
+		link.proxy().blackhole();
 	}
 
 	/**
 	 * Heals the link that {@link #cutOff(int)} cut: the replica reconnects and catches up.
 	 */
 	public void reconnect(int replica) {
-		link(replica).pass();
+		Link link = this.links.get(replica);
+		Assert.state(link != null, () -> "Replica " + replica + " replicates through no proxy");
+		link.proxy().pass();
 	}
 
-	private TcpProxy link(int replica) {
-		Assert.isTrue(replica >= 1 && replica < this.servers.size(),
-				() -> "No replica " + replica + ": replicas are 1 to " + (this.servers.size() - 1));
-		return this.links.get(replica - 1);
+	// Points the replica at the master through a new proxy and returns once it has acknowledged every write through
+	// it. The replica continues from its offset (the master's replication id is the same), so no full sync follows.
+	private Link route(int replica, int master) {
+		RedisProcess target = this.servers.get(master);
+		Link link = new Link(TcpProxy.start(target.host(), target.port()), master, System.nanoTime());
+		Link old = this.links.put(replica, link);
+		String reply = command(replica, "REPLICAOF", link.proxy().host(), Integer.toString(link.proxy().port()));
+		Assert.state(reply.startsWith("+OK"), () -> "REPLICAOF replied " + reply + " on " + address(replica));
+		if (old != null) {
+			old.proxy().close();
+		}
+		await(address(replica) + " to replicate through " + link.proxy()).atMost(FORMATION_TIMEOUT)
+			.pollInterval(POLL_INTERVAL)
+			.ignoreException(UncheckedIOException.class)
+			.until(() -> replicatesThrough(replica, link));
+		awaitReplication();
+		return link;
+	}
+
+	private boolean replicatesThrough(int replica, Link link) {
+		String info = command(replica, "INFO", "replication");
+		return info.contains("master_port:" + link.proxy().port() + "\r\n")
+				&& info.contains("master_link_status:up\r\n");
+	}
+
+	/**
+	 * The replication offset of server {@code server}: how much of the replication stream a master has written, or a
+	 * replica has processed; a replica below its master's offset has missed writes.
+	 */
+	public long replicationOffset(int server) {
+		return command(server, "INFO", "replication").lines()
+			.filter((line) -> line.startsWith("master_repl_offset:"))
+			.map((line) -> Long.parseLong(line.substring("master_repl_offset:".length()).strip()))
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("No master_repl_offset in INFO of " + address(server)));
 	}
 
 	/**
@@ -328,7 +389,7 @@ public final class RedisSentinels implements AutoCloseable {
 	 * @throws org.awaitility.core.ConditionTimeoutException when no failover completes within 30 s
 	 */
 	public int awaitFailover(int from) {
-		return await(this + " to fail over from " + address(from)).atMost(FAILOVER_WAIT)
+		int promoted = await(this + " to fail over from " + address(from)).atMost(FAILOVER_WAIT)
 			.pollInterval(POLL_INTERVAL)
 			.ignoreException(UncheckedIOException.class)
 			.until(() -> {
@@ -339,19 +400,29 @@ public final class RedisSentinels implements AutoCloseable {
 				int master = serverAt(reported.get(0));
 				return "master".equals(list(command(master, "ROLE")).get(0)) ? master : -1;
 			}, (master) -> master >= 0);
+		// The promoted replica's link leads to a master that is gone.
+		Link link = this.links.remove(promoted);
+		if (link != null) {
+			link.proxy().close();
+		}
+		return promoted;
 	}
 
 	/**
-	 * Starts server {@code server}, which must not run, as a replica of the current master, and returns once it is in
-	 * sync and every Sentinel sees it as a healthy replica.
+	 * Starts server {@code server}, which must not run, as a replica of the current master through a new proxy, and
+	 * returns once it is in sync and every Sentinel sees it as a healthy replica.
 	 */
 	public void restartAsReplica(int server) {
 		RedisProcess process = this.servers.get(server);
 		Assert.state(!process.isRunning(), () -> process + " still runs");
 		int master = master();
 		RedisProcess current = this.servers.get(master);
-		process.options(replicaOptions(current.host(), current.port(),
-				(server == 1) ? PREFERRED_PRIORITY : DEFAULT_PRIORITY));
+		TcpProxy proxy = TcpProxy.start(current.host(), current.port());
+		Link old = this.links.put(server, new Link(proxy, master, System.nanoTime()));
+		if (old != null) {
+			old.proxy().close();
+		}
+		process.options(replicaOptions(proxy.host(), proxy.port(), priority(server)));
 		process.start();
 		await(process + " to rejoin " + this).atMost(FORMATION_TIMEOUT)
 			.pollInterval(POLL_INTERVAL)
@@ -367,7 +438,7 @@ public final class RedisSentinels implements AutoCloseable {
 		List<Runnable> closers = new ArrayList<>();
 		this.sentinels.forEach((sentinel) -> closers.add(sentinel::close));
 		this.servers.forEach((server) -> closers.add(server::close));
-		this.links.forEach((link) -> closers.add(link::close));
+		this.links.values().forEach((link) -> closers.add(link.proxy()::close));
 		RuntimeException failure = null;
 		for (Runnable closer : closers) {
 			try {
@@ -440,6 +511,13 @@ public final class RedisSentinels implements AutoCloseable {
 			fields.put((String) list.get(i), String.valueOf(list.get(i + 1)));
 		}
 		return fields;
+	}
+
+	/**
+	 * The proxy a replica replicates through, the server it leads to, and when the replica was pointed at it.
+	 */
+	private record Link(TcpProxy proxy, int master, long since) {
+
 	}
 
 }
