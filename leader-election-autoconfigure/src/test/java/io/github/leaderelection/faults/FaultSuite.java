@@ -75,6 +75,9 @@ final class FaultSuite {
 
 	private static final Duration INTO_LONG_RUN = Duration.ofSeconds(1);
 
+	// What a master's PING to its replicas, every 10 s, adds to the replication stream: no write of the election.
+	private static final long PING_BYTES = "*1\r\n$4\r\nPING\r\n".length();
+
 	/**
 	 * The faults injected alone, in this order, before the random mixes.
 	 */
@@ -266,7 +269,7 @@ final class FaultSuite {
 			handover(leader);
 		}
 		Fault fault = begin(kind, null);
-		awaitGrantAfter(this.timeline.snapshot().faults().get(fault.number() - 1).healedNanos(), fault);
+		awaitGrantAfter(fault.healedNanos(), fault);
 		restartFailedMaster();
 		hold(System.nanoTime() + this.settings.settle().toNanos());
 	}
@@ -279,26 +282,41 @@ final class FaultSuite {
 		sentinels.cutOff(this.cutReplica);
 	}
 
-	// Kills the master with SIGKILL and returns once the Sentinels agree on the replica they promoted: the fault is
-	// over then.
-	private void failOver(Fault fault) {
+	// Kills the master with SIGKILL, records the fault, and returns once the Sentinels agree on the replica they
+	// promoted: the fault is over then. A cut-off replica that missed nothing would lose nothing, so the kill waits
+	// until it missed a write, two leases at most: a paused leader writes nothing until another instance is granted.
+	private Fault failOver(Fault.Kind kind) {
 		RedisSentinels sentinels = sentinels();
 		int master = sentinels.master();
-		if (fault.kind() == Fault.Kind.SENTINEL_MASTER_KILLED) {
+		if (kind == Fault.Kind.SENTINEL_MASTER_KILLED) {
 			sentinels.awaitReplication();
 		}
 		else {
-			say("fault %d: the cut-off replica %s is %d bytes of writes behind the master", fault.number(),
-					sentinels.address(this.cutReplica),
-					sentinels.replicationOffset(master) - sentinels.replicationOffset(this.cutReplica));
+			long deadline = System.nanoTime() + 2 * this.settings.lease().toNanos();
+			while (behind(master) <= PING_BYTES && System.nanoTime() - deadline < 0) {
+				this.timeline.poll();
+				poll();
+			}
 		}
+		long behind = (kind == Fault.Kind.SENTINEL_FAILOVER) ? behind(master) : 0;
+		Fault fault = this.timeline.fault(kind, "redis", System.nanoTime());
 		sentinels.kill(master);
 		this.failedMaster = master;
+		if (kind == Fault.Kind.SENTINEL_FAILOVER) {
+			say("fault %d: the cut-off replica %s was %d bytes of writes behind the master", fault.number(),
+					sentinels.address(this.cutReplica), behind);
+		}
 		int promoted = sentinels.awaitFailover(master);
 		long healed = System.nanoTime();
 		this.timeline.healed(fault, healed);
 		say("fault %d: the Sentinels promoted %s %d ms after kill -9 of the master", fault.number(),
 				sentinels.address(promoted), TimeUnit.NANOSECONDS.toMillis(healed - fault.injectedNanos()));
+		return new Fault(fault.number(), fault.step(), kind, fault.target(), fault.injectedNanos(), healed);
+	}
+
+	// How many bytes of the replication stream the cut-off replica missed.
+	private long behind(int master) {
+		return sentinels().replicationOffset(master) - sentinels().replicationOffset(this.cutReplica);
 	}
 
 	private void restartFailedMaster() {
@@ -610,6 +628,9 @@ final class FaultSuite {
 	// Injects one fault on an instance, or on Redis when the target is null, and records it; alone or in a mix. A
 	// failover returns once a replica was promoted.
 	private Fault begin(Fault.Kind kind, @Nullable Instance target) {
+		if (kind == Fault.Kind.SENTINEL_FAILOVER || kind == Fault.Kind.SENTINEL_MASTER_KILLED) {
+			return failOver(kind);
+		}
 		Fault fault = this.timeline.fault(kind, (target != null) ? target.name() : "redis", System.nanoTime());
 		switch (kind) {
 			case SIGTERM_LEADER, LONG_RUN_SIGTERM -> required(target).terminate();
@@ -643,7 +664,6 @@ final class FaultSuite {
 					say("fault %d: the lock was not evicted within a lease", fault.number());
 				}
 			}
-			case SENTINEL_FAILOVER, SENTINEL_MASTER_KILLED -> failOver(fault);
 			default -> throw new IllegalStateException(kind + " is injected step by step, not by begin()");
 		}
 		return fault;
