@@ -29,6 +29,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import org.springframework.util.Assert;
 
 import static org.awaitility.Awaitility.await;
@@ -38,21 +40,27 @@ import static org.awaitility.Awaitility.await;
  * process on a free loopback port (a Sentinel is the same binary started as {@code redis-server <conf> --sentinel},
  * its configuration file in its own temporary directory). Timings are short, so that a failover takes a few seconds:
  * a server is down for the Sentinels after {@value #DOWN_AFTER_MILLIS} ms without a reply, two Sentinels agree on it,
- * and replicas are moved to a new master one at a time.
+ * and replicas are moved to a new master one at a time. The down-after time is twice the second at which a Sentinel
+ * reconnects and pings: at a shorter one a Sentinel may take a master it has just promoted for down before it has
+ * reconnected to it, and with the votes of the failover before still counting, fail over again at once.
  * <p>
  * Servers are numbered: 0 is the first master, 1 and up its replicas. Each replica replicates through a
  * {@link TcpProxy} of its own that leads to its master, while the Sentinels reach it directly, so
  * {@link #cutOff(int)} makes it miss the writes that follow while it still looks healthy and eligible for promotion.
  * A replica that {@link #restartAsReplica(int)} starts replicates through a new proxy to the current master, and
- * {@code cutOff} first routes a replica that replicates directly (Sentinel points the other replicas of a failover at
- * the new master itself) through a new proxy, so the writes a replica misses can be lost again after any number of
- * failovers. Sentinel promotes replica 1 whenever it can (replica priority 1, the others the default 100), even when
- * another replica has seen more writes: a failover after {@code cutOff(1)} loses what replica 1 missed. Sentinel
- * passes over a replica whose link to the master has been down for longer than ten times the down-after time plus
- * the time the master has been down; cutting the link off just before the master dies stays well within that. A
- * Sentinel re-points a replica that replicates through a proxy to the master itself once the failover timeout of two
- * minutes has passed since the replica last changed masters; {@code cutOff} routes a replica whose link is older than
- * a minute through a new proxy, which restarts that time.
+ * {@code cutOff} first points the replica at the current master through a new proxy, whatever it replicated through
+ * before (Sentinel points the other replicas of a failover at the new master itself), so a replica can miss writes
+ * again after any number of failovers. Sentinel promotes replica 1 whenever it can (replica priority 1, the others the
+ * default 100), even when another replica has seen more writes: a failover after {@code cutOff(1)} loses what replica
+ * 1 missed. Sentinel passes over a replica whose link to the master has been down for longer than ten times the
+ * down-after time plus the time the master has been down; cutting the link off just before the master dies stays well
+ * within that.
+ * <p>
+ * The failover timeout is 10 s. A Sentinel re-points a replica that replicates through a proxy to the master itself
+ * once that long has passed since it saw the replica change masters, and the master looks sane: a replica that
+ * {@code cutOff} just pointed through a new proxy stays cut off for 10 s, or until the master dies. And a Sentinel
+ * that voted in a failover attempt that failed (votes split among the Sentinels) tries again only after twice that
+ * time, which {@link #awaitFailover(int)} waits out.
  * <p>
  * Needs a local {@code redis-server} binary (see {@link RedisServer} for where it comes from), so
  * {@link #isAvailable()} is {@code false} when servers run in containers. Every process is stopped by its PID on
@@ -70,7 +78,7 @@ public final class RedisSentinels implements AutoCloseable {
 	/**
 	 * Time without a reply after which a Sentinel considers a server down, in milliseconds.
 	 */
-	public static final int DOWN_AFTER_MILLIS = 1000;
+	public static final int DOWN_AFTER_MILLIS = 2000;
 
 	private static final int SENTINELS = 3;
 
@@ -80,30 +88,24 @@ public final class RedisSentinels implements AutoCloseable {
 
 	private static final int DEFAULT_PRIORITY = 100;
 
-	// Long, because a Sentinel re-points a replica that names another master than the Sentinel's (here: its proxy)
-	// once the replica has been known for that long, and a cut-off replica would then catch up directly. A failover
-	// that went well takes no longer for it; a failed attempt is only retried after twice this time.
-	private static final Duration FAILOVER_TIMEOUT = Duration.ofMinutes(2);
+	private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(10);
 
 	private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
 	private static final Duration FORMATION_TIMEOUT = Duration.ofSeconds(30);
 
-	private static final Duration FAILOVER_WAIT = Duration.ofSeconds(30);
+	// Long enough for a failed attempt and the next one, twice the failover timeout later.
+	private static final Duration FAILOVER_WAIT = Duration.ofSeconds(60);
 
 	private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
 
 	// Redis 7 waits 5 s by default before a full sync, for more replicas to share it.
 	private static final List<String> SERVER_OPTIONS = List.of("--repl-diskless-sync-delay", "0");
 
-	// A Sentinel re-points a replica that replicates through a proxy once FAILOVER_TIMEOUT has passed since it changed
-	// masters: a link older than this is replaced before it is cut.
-	private static final Duration LINK_RENEWAL = FAILOVER_TIMEOUT.dividedBy(2);
-
 	private final List<RedisProcess> servers = new ArrayList<>();
 
-	// The proxy that each replica was last pointed through, by server.
-	private final Map<Integer, Link> links = new HashMap<>();
+	// The proxy that each replica was last pointed through, by server; each leads to the master of that moment.
+	private final Map<Integer, TcpProxy> links = new HashMap<>();
 
 	private final List<RedisProcess> sentinels = new ArrayList<>();
 
@@ -143,7 +145,7 @@ public final class RedisSentinels implements AutoCloseable {
 		this.servers.add(master);
 		for (int i = 1; i <= replicas; i++) {
 			TcpProxy link = TcpProxy.start(master.host(), master.port());
-			this.links.put(i, new Link(link, 0, System.nanoTime()));
+			this.links.put(i, link);
 			this.servers.add(RedisProcess.launch(binary, replicaOptions(link.host(), link.port(), priority(i))));
 		}
 		// Replicas in sync before the Sentinels start are in the master's first INFO reply, which saves a
@@ -190,6 +192,15 @@ public final class RedisSentinels implements AutoCloseable {
 				&& "master".equals(state.get("flags"))
 				&& Integer.toString(SENTINELS - 1).equals(state.get("num-other-sentinels"))
 				&& replicas.stream().allMatch((replica) -> isHealthyReplica(sentinel, replica));
+	}
+
+	private String replicaRunId(int sentinel, int server) {
+		return list(sentinel(sentinel, "SENTINEL", "REPLICAS", MASTER_NAME)).stream()
+			.map((replica) -> fields(replica))
+			.filter((replica) -> address(server).equals(replica.get("name")))
+			.map((replica) -> replica.get("runid"))
+			.findFirst()
+			.orElse("");
 	}
 
 	private boolean isHealthyReplica(int sentinel, int server) {
@@ -301,44 +312,40 @@ public final class RedisSentinels implements AutoCloseable {
 	/**
 	 * Silently discards, from now on, every byte between replica {@code replica} and the current master, in both
 	 * directions: the replica misses every later write, yet its link looks up to it and to the master, and the
-	 * Sentinels still reach it. A replica that replicates directly (Sentinel pointed it at a new master), or through a
-	 * link older than a minute, is first pointed through a new proxy and waited for until it is in sync again.
-	 * @throws IllegalStateException when the replica does not replicate from the current master
+	 * Sentinels still reach it, for the next 10 s at least. The replica is first pointed at the master through a new
+	 * proxy and waited for until it is in sync again, which restarts the time after which a Sentinel would point it at
+	 * the master itself.
+	 * @throws IllegalStateException when the replica does not catch up through the new proxy within 30 s
 	 */
 	public void cutOff(int replica) {
 		int master = master();
 		Assert.isTrue(replica >= 0 && replica < this.servers.size() && replica != master,
 				() -> "No replica " + replica + ": the master is " + master + " of servers 0 to "
 						+ (this.servers.size() - 1));
-		Link link = this.links.get(replica);
-		if (link == null || link.master() != master || link.proxy().mode() != TcpProxy.Mode.PASS
-				|| System.nanoTime() - link.since() > LINK_RENEWAL.toNanos() || !replicatesThrough(replica, link)) {
-			link = route(replica, master);
-		}
-		link.proxy().blackhole();
+		route(replica, master).blackhole();
 	}
 
 	/**
 	 * Heals the link that {@link #cutOff(int)} cut: the replica reconnects and catches up.
 	 */
 	public void reconnect(int replica) {
-		Link link = this.links.get(replica);
+		TcpProxy link = this.links.get(replica);
 		Assert.state(link != null, () -> "Replica " + replica + " replicates through no proxy");
-		link.proxy().pass();
+		link.pass();
 	}
 
 	// Points the replica at the master through a new proxy and returns once it has acknowledged every write through
 	// it. The replica continues from its offset (the master's replication id is the same), so no full sync follows.
-	private Link route(int replica, int master) {
+	private TcpProxy route(int replica, int master) {
 		RedisProcess target = this.servers.get(master);
-		Link link = new Link(TcpProxy.start(target.host(), target.port()), master, System.nanoTime());
-		Link old = this.links.put(replica, link);
-		String reply = command(replica, "REPLICAOF", link.proxy().host(), Integer.toString(link.proxy().port()));
+		TcpProxy link = TcpProxy.start(target.host(), target.port());
+		TcpProxy old = this.links.put(replica, link);
+		String reply = command(replica, "REPLICAOF", link.host(), Integer.toString(link.port()));
 		Assert.state(reply.startsWith("+OK"), () -> "REPLICAOF replied " + reply + " on " + address(replica));
 		if (old != null) {
-			old.proxy().close();
+			old.close();
 		}
-		await(address(replica) + " to replicate through " + link.proxy()).atMost(FORMATION_TIMEOUT)
+		await(address(replica) + " to replicate through " + link).atMost(FORMATION_TIMEOUT)
 			.pollInterval(POLL_INTERVAL)
 			.ignoreException(UncheckedIOException.class)
 			.until(() -> replicatesThrough(replica, link));
@@ -346,10 +353,9 @@ public final class RedisSentinels implements AutoCloseable {
 		return link;
 	}
 
-	private boolean replicatesThrough(int replica, Link link) {
+	private boolean replicatesThrough(int replica, TcpProxy link) {
 		String info = command(replica, "INFO", "replication");
-		return info.contains("master_port:" + link.proxy().port() + "\r\n")
-				&& info.contains("master_link_status:up\r\n");
+		return info.contains("master_port:" + link.port() + "\r\n") && info.contains("master_link_status:up\r\n");
 	}
 
 	/**
@@ -386,24 +392,34 @@ public final class RedisSentinels implements AutoCloseable {
 	 * Waits for the failover away from server {@code from}: every Sentinel reports the same other server as master,
 	 * and that server answers {@code ROLE} as a master.
 	 * @return the new master
-	 * @throws org.awaitility.core.ConditionTimeoutException when no failover completes within 30 s
+	 * @throws IllegalStateException when no failover completes within 30 s, with the end of each Sentinel's log
 	 */
 	public int awaitFailover(int from) {
-		int promoted = await(this + " to fail over from " + address(from)).atMost(FAILOVER_WAIT)
-			.pollInterval(POLL_INTERVAL)
-			.ignoreException(UncheckedIOException.class)
-			.until(() -> {
-				List<String> reported = reportedMasters();
-				if (reported.stream().distinct().count() != 1 || reported.get(0).equals(address(from))) {
-					return -1;
-				}
-				int master = serverAt(reported.get(0));
-				return "master".equals(list(command(master, "ROLE")).get(0)) ? master : -1;
-			}, (master) -> master >= 0);
+		int promoted;
+		try {
+			promoted = await(this + " to fail over from " + address(from)).atMost(FAILOVER_WAIT)
+				.pollInterval(POLL_INTERVAL)
+				.ignoreException(UncheckedIOException.class)
+				.until(() -> {
+					List<String> reported = reportedMasters();
+					if (reported.stream().distinct().count() != 1 || reported.get(0).equals(address(from))) {
+						return -1;
+					}
+					int master = serverAt(reported.get(0));
+					return "master".equals(list(command(master, "ROLE")).get(0)) ? master : -1;
+				}, (master) -> master >= 0);
+		}
+		catch (ConditionTimeoutException ex) {
+			// The Sentinels' logs say why: no good replica, a failover delay, tilt mode.
+			String logs = this.sentinels.stream()
+				.map(RedisProcess::logTail)
+				.collect(Collectors.joining(System.lineSeparator()));
+			throw new IllegalStateException(ex.getMessage() + System.lineSeparator() + logs, ex);
+		}
 		// The promoted replica's link leads to a master that is gone.
-		Link link = this.links.remove(promoted);
+		TcpProxy link = this.links.remove(promoted);
 		if (link != null) {
-			link.proxy().close();
+			link.close();
 		}
 		return promoted;
 	}
@@ -418,16 +434,25 @@ public final class RedisSentinels implements AutoCloseable {
 		int master = master();
 		RedisProcess current = this.servers.get(master);
 		TcpProxy proxy = TcpProxy.start(current.host(), current.port());
-		Link old = this.links.put(server, new Link(proxy, master, System.nanoTime()));
+		TcpProxy old = this.links.put(server, proxy);
 		if (old != null) {
-			old.proxy().close();
+			old.close();
 		}
 		process.options(replicaOptions(proxy.host(), proxy.port(), priority(server)));
 		process.start();
+		// What a Sentinel knew of the server before it was killed may still look healthy: the new process has another
+		// run id.
+		String runId = command(server, "INFO", "server").lines()
+			.filter((line) -> line.startsWith("run_id:"))
+			.map((line) -> line.substring("run_id:".length()).strip())
+			.findFirst()
+			.orElseThrow();
 		await(process + " to rejoin " + this).atMost(FORMATION_TIMEOUT)
 			.pollInterval(POLL_INTERVAL)
 			.ignoreException(UncheckedIOException.class)
-			.until(() -> IntStream.range(0, SENTINELS).allMatch((sentinel) -> isHealthyReplica(sentinel, server)));
+			.until(() -> IntStream.range(0, SENTINELS)
+				.allMatch((sentinel) -> isHealthyReplica(sentinel, server)
+						&& runId.equals(replicaRunId(sentinel, server))));
 	}
 
 	/**
@@ -438,7 +463,7 @@ public final class RedisSentinels implements AutoCloseable {
 		List<Runnable> closers = new ArrayList<>();
 		this.sentinels.forEach((sentinel) -> closers.add(sentinel::close));
 		this.servers.forEach((server) -> closers.add(server::close));
-		this.links.values().forEach((link) -> closers.add(link.proxy()::close));
+		this.links.values().forEach((link) -> closers.add(link::close));
 		RuntimeException failure = null;
 		for (Runnable closer : closers) {
 			try {
@@ -511,13 +536,6 @@ public final class RedisSentinels implements AutoCloseable {
 			fields.put((String) list.get(i), String.valueOf(list.get(i + 1)));
 		}
 		return fields;
-	}
-
-	/**
-	 * The proxy a replica replicates through, the server it leads to, and when the replica was pointed at it.
-	 */
-	private record Link(TcpProxy proxy, int master, long since) {
-
 	}
 
 }
