@@ -1,0 +1,65 @@
+/*
+ * Copyright 2026 the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.github.leaderelection.redis;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.aot.hint.RuntimeHintsRegistrar;
+import org.springframework.aot.hint.TypeReference;
+import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
+import org.springframework.beans.factory.aot.AotServices;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RedisLeaseStoreRuntimeHintsTests {
+
+	@Test
+	void keepsEveryLuaScriptOfTheStore() throws IOException {
+		RuntimeHints hints = new RuntimeHints();
+		new RedisLeaseStoreRuntimeHints().registerHints(hints, getClass().getClassLoader());
+		List<String> scripts = scripts();
+		// Found on the class path, so that a new script is checked without a change here.
+		assertThat(scripts).contains("common.lua", "acquire.lua", "renew.lua", "release.lua", "leader.lua");
+		assertThat(scripts).allSatisfy((script) -> assertThat(
+				RuntimeHintsPredicates.resource().forResource("io/github/leaderelection/redis/" + script))
+			.accepts(hints));
+		assertThat(RuntimeHintsPredicates.resource().forResource(TypeReference.of(RedisLeaseStore.class), "acquire.lua"))
+			.accepts(hints);
+		assertThat(RuntimeHintsPredicates.resource().forResource("io/github/leaderelection/redis/other.txt"))
+			.rejects(hints);
+	}
+
+	@Test
+	void isRegisteredForSpringAot() {
+		assertThat(AotServices.factories().load(RuntimeHintsRegistrar.class))
+			.hasAtLeastOneElementOfType(RedisLeaseStoreRuntimeHints.class);
+	}
+
+	private static List<String> scripts() throws IOException {
+		Resource[] resources = new PathMatchingResourcePatternResolver()
+			.getResources("classpath*:io/github/leaderelection/redis/*.lua");
+		return Arrays.stream(resources).map(Resource::getFilename).toList();
+	}
+
+}
