@@ -44,8 +44,9 @@ class RedisLeaseStoreRuntimeHintsTests {
 		assertThat(scripts).allSatisfy((script) -> assertThat(
 				RuntimeHintsPredicates.resource().forResource("io/github/leaderelection/redis/" + script))
 			.accepts(hints));
-		assertThat(RuntimeHintsPredicates.resource().forResource(TypeReference.of(RedisLeaseStore.class), "acquire.lua"))
-			.accepts(hints);
+		// As RedisLeaseStore reads them: relative to its package.
+		TypeReference store = TypeReference.of(RedisLeaseStore.class);
+		assertThat(RuntimeHintsPredicates.resource().forResource(store, "acquire.lua")).accepts(hints);
 		assertThat(RuntimeHintsPredicates.resource().forResource("io/github/leaderelection/redis/other.txt"))
 			.rejects(hints);
 	}

@@ -43,15 +43,17 @@ class AotModeIT {
 
 	@Test
 	void electsALeaderAndRunsItsJobsInAotMode() throws IOException, InterruptedException {
-		assumeThat(Boolean.getBoolean("spring-boot.aot.skip")).as("-Dspring-boot.aot.skip=true: the jar has no AOT code")
+		assumeThat(Boolean.getBoolean("spring-boot.aot.skip"))
+			.as("-Dspring-boot.aot.skip=true: the jar has no AOT code")
 			.isFalse();
 		Path jar = Path.of(System.getProperty("sample.jar", "target/scheduled-jobs.jar"));
 		assertThat(jar).as("the sample's jar, built by ./mvnw verify with its process-aot execution").exists();
 		Path log = Files.createTempFile("aot-mode-", ".log");
 		try (RedisServer redis = RedisServer.start()) {
-			Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-					"-Dspring.aot.enabled=true", "-jar", jar.toString(), "--spring.data.redis.host=" + redis.host(),
-					"--spring.data.redis.port=" + redis.port(), "--sample.embedded-redis=false",
+			String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+			Process process = new ProcessBuilder(List.of(java, "-Dspring.aot.enabled=true", "-jar", jar.toString(),
+					"--spring.data.redis.host=" + redis.host(), "--spring.data.redis.port=" + redis.port(),
+					"--sample.embedded-redis=false",
 					"--leader.election.instance-id=aot-1", "--leader.election.lease-duration=1s",
 					"--leader.election.renew-interval=300ms", "--leader.election.retry-interval=200ms",
 					"--sample.report-rate=100ms", "--sample.cleanup-rate=100ms"))
