@@ -40,7 +40,7 @@ class RedisLeaseStoreRuntimeHintsTests {
 		new RedisLeaseStoreRuntimeHints().registerHints(hints, getClass().getClassLoader());
 		List<String> scripts = scripts();
 		// Found on the class path, so that a new script is checked without a change here.
-		assertThat(scripts).contains("common.lua", "acquire.lua", "renew.lua", "release.lua", "leader.lua");
+		assertThat(scripts).contains("common.lua", "acquire.lua", "renew.lua", "renew-all.lua", "release.lua", "leader.lua");
 		assertThat(scripts).allSatisfy((script) -> assertThat(
 				RuntimeHintsPredicates.resource().forResource("io/github/leaderelection/redis/" + script))
 			.accepts(hints));
