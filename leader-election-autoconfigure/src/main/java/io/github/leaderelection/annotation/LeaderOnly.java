@@ -23,6 +23,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Runs the annotated method only while this instance leads its role; on a follower the call is skipped. A skipped
  * call returns {@code null}, or {@link java.util.Optional#empty()} for an {@code Optional}; a method whose return
@@ -30,13 +32,15 @@ import java.lang.annotation.Target;
  * <p>
  * Works on any Spring bean method called through its proxy, like {@code @Transactional}, and typically on
  * {@code @Scheduled} methods. On a class, it applies to every public method the class declares. The check reads
- * local state only: it costs no store call.
+ * local state only: it costs no store call. Spring AOT registers the annotated methods for reflection, so that the
+ * advice finds and calls them in a native image as well.
  *
  * @since 0.1.0
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(LeaderOnlyReflectiveProcessor.class)
 public @interface LeaderOnly {
 
 	/**

@@ -23,19 +23,18 @@ import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 
 /**
- * Keeps the Lua scripts of {@link RedisLeaseStore} in a native image.
+ * Keeps the Lua scripts of {@link RedisLeaseStore} in a native image: every {@code .lua} file of its package, so that
+ * a script added later is kept without a change here.
  *
  * @since 0.1.0
  */
 public final class RedisLeaseStoreRuntimeHints implements RuntimeHintsRegistrar {
 
-	static final String[] SCRIPTS = { "common.lua", "acquire.lua", "renew.lua", "renew-all.lua", "release.lua", "leader.lua" };
+	static final String SCRIPTS = "io/github/leaderelection/redis/*.lua";
 
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
-		for (String script : SCRIPTS) {
-			hints.resources().registerPattern("io/github/leaderelection/redis/" + script);
-		}
+		hints.resources().registerPattern(SCRIPTS);
 	}
 
 }

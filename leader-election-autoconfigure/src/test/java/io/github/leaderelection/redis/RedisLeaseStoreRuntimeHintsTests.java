@@ -14,7 +14,6 @@
  * limitations under the License.
  */
 
-
 package io.github.leaderelection.redis;
 
 import java.io.IOException;
@@ -24,30 +23,44 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.aot.hint.RuntimeHintsRegistrar;
+import org.springframework.aot.hint.TypeReference;
 import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
+import org.springframework.beans.factory.aot.AotServices;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/**
- * Tests for {@link RedisLeaseStoreRuntimeHints}: every Lua script of the store stays in a native image.
- */
 class RedisLeaseStoreRuntimeHintsTests {
 
 	@Test
-	void registersEveryScriptOfTheStore() throws IOException {
+	void keepsEveryLuaScriptOfTheStore() throws IOException {
 		RuntimeHints hints = new RuntimeHints();
 		new RedisLeaseStoreRuntimeHints().registerHints(hints, getClass().getClassLoader());
-		List<String> scripts = Arrays
-			.stream(new PathMatchingResourcePatternResolver().getResources("classpath*:io/github/leaderelection/redis/*.lua"))
-			.map(Resource::getFilename)
-			.toList();
-		assertThat(scripts).contains("common.lua", "renew.lua", "renew-all.lua");
+		List<String> scripts = scripts();
+		// Found on the class path, so that a new script is checked without a change here.
+		assertThat(scripts).contains("common.lua", "acquire.lua", "renew.lua", "renew-all.lua", "release.lua", "leader.lua");
 		assertThat(scripts).allSatisfy((script) -> assertThat(
 				RuntimeHintsPredicates.resource().forResource("io/github/leaderelection/redis/" + script))
-			.as(script)
 			.accepts(hints));
+		// As RedisLeaseStore reads them: relative to its package.
+		TypeReference store = TypeReference.of(RedisLeaseStore.class);
+		assertThat(RuntimeHintsPredicates.resource().forResource(store, "acquire.lua")).accepts(hints);
+		assertThat(RuntimeHintsPredicates.resource().forResource("io/github/leaderelection/redis/other.txt"))
+			.rejects(hints);
+	}
+
+	@Test
+	void isRegisteredForSpringAot() {
+		assertThat(AotServices.factories().load(RuntimeHintsRegistrar.class))
+			.hasAtLeastOneElementOfType(RedisLeaseStoreRuntimeHints.class);
+	}
+
+	private static List<String> scripts() throws IOException {
+		Resource[] resources = new PathMatchingResourcePatternResolver()
+			.getResources("classpath*:io/github/leaderelection/redis/*.lua");
+		return Arrays.stream(resources).map(Resource::getFilename).toList();
 	}
 
 }
