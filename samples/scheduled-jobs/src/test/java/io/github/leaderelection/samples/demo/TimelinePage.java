@@ -253,8 +253,11 @@ final class TimelinePage {
 				if (previous != null) {
 					label += " · replacement JVM for " + previous;
 				}
-				svg.append("<text class=\"started\" x=\"%s\" y=\"%d\" font-size=\"11\" fill=\"#555\"%s>%s</text>\n"
-					.formatted(num(x(change.nanos()) + 2), top - 3, HALO, esc(label)));
+				// A label that would run off the right edge ends at it instead.
+				double at = x(change.nanos()) + 2;
+				boolean flip = at + label.length() * 6.2 > WIDTH - RIGHT;
+				svg.append("<text class=\"started\" x=\"%s\" y=\"%d\" font-size=\"11\" fill=\"#555\" text-anchor=\"%s\"%s>%s</text>\n"
+					.formatted(num(flip ? WIDTH - RIGHT : at), top - 3, flip ? "end" : "start", HALO, esc(label)));
 				previous = change.instance();
 			}
 		}
