@@ -13,6 +13,8 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
+
+
 package io.github.leaderelection.store;
 
 import java.time.Duration;
@@ -20,7 +22,8 @@ import java.time.Duration;
 import org.springframework.util.Assert;
 
 /**
- * A request to extend a lease, one of those {@link LeaseStore#renewAll(java.util.List)} sends together.
+ * A request to extend a lease that the caller believes it holds, one of those that
+ * {@link LeaseStore#renewAll(java.util.List)} sends together.
  *
  * @param role the role
  * @param holder the instance that believes it holds the lease
