@@ -17,22 +17,35 @@
 package com.example.billing;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootVersion;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ByteArrayResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's Quick start shows this module's files as they are, and a {@code pom.xml} that uses this build's
- * starter and Spring Boot. {@link FreshProjectIT} builds that project.
+ * The README's Quick start shows this module's files as they are, an {@code application.yml} of properties that
+ * exist, and a {@code pom.xml} that uses this build's starter and Spring Boot. {@link FreshProjectIT} builds that project.
  */
 class QuickStartReadmeTests {
 
@@ -87,11 +100,41 @@ class QuickStartReadmeTests {
 	}
 
 	@Test
+	void applicationYmlNamesOnlyPropertiesThatExist() throws IOException {
+		String yaml = this.readme.files().get("src/main/resources/application.yml");
+		Set<String> known = knownProperties();
+		List<String> names = new ArrayList<>();
+		for (PropertySource<?> source : new YamlPropertySourceLoader().load("README",
+				new ByteArrayResource(yaml.getBytes(StandardCharsets.UTF_8)))) {
+			names.addAll(List.of(((EnumerablePropertySource<?>) source).getPropertyNames()));
+		}
+		assertThat(names).contains("spring.data.redis.host", "leader.election.lease-duration");
+		assertThat(known).containsAll(names);
+	}
+
+	@Test
 	void pomUsesTheSpringBootOfTheBuild() {
 		assertThat(this.readme.files().get("pom.xml"))
 			.contains("<artifactId>spring-boot-starter-parent</artifactId>\n\t\t<version>"
 					+ SpringBootVersion.getVersion() + "</version>")
 			.contains("<java.version>17</java.version>");
+	}
+
+	// Every property name in the configuration metadata of the jars on the class path: ours, Boot's, Spring Data's.
+	private static Set<String> knownProperties() throws IOException {
+		Set<String> names = new HashSet<>();
+		Pattern name = Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"");
+		Enumeration<URL> files = QuickStartReadmeTests.class.getClassLoader()
+			.getResources("META-INF/spring-configuration-metadata.json");
+		for (URL file : Collections.list(files)) {
+			try (InputStream in = file.openStream()) {
+				Matcher matcher = name.matcher(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+				while (matcher.find()) {
+					names.add(matcher.group(1));
+				}
+			}
+		}
+		return names;
 	}
 
 	private static String withoutLicenseHeader(String source) {

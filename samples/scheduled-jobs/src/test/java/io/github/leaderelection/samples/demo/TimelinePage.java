@@ -497,7 +497,27 @@ final class TimelinePage {
 		if (state != State.STOPPED && end > since) {
 			segments.add(new Segment(stateInstance, state, since, end, stateToken));
 		}
-		return segments;
+		return segments.stream().map((segment) -> endedByNextLeader(segment, role)).toList();
+	}
+
+	// An instance stopped by SIGTERM may exit before its revocation reaches the recording. Its lease was released
+	// before the next instance could be granted, so its leadership ends at that grant, not at its exit.
+	private Segment endedByNextLeader(Segment segment, String role) {
+		if (segment.state() != State.LEADING) {
+			return segment;
+		}
+		long end = segment.toNanos();
+		for (Object event : this.recording.timeline()) {
+			if (event instanceof Revoke revoke && revoke.role().equals(role)
+					&& revoke.instance().equals(segment.instance()) && revoke.token() == segment.token()) {
+				return segment;
+			}
+			if (event instanceof Grant grant && grant.role().equals(role) && !grant.instance().equals(segment.instance())
+					&& grant.nanos() > segment.fromNanos() && grant.nanos() < end) {
+				end = grant.nanos();
+			}
+		}
+		return new Segment(segment.instance(), segment.state(), segment.fromNanos(), end, segment.token());
 	}
 
 	// Whether the next leadership event of the role after events[index] is a revocation for an expired lease.

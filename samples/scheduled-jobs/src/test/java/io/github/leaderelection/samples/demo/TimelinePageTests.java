@@ -83,6 +83,26 @@ class TimelinePageTests {
 	}
 
 	@Test
+	void leadershipWithoutARecordedRevocationEndsAtTheNextGrant() {
+		Recording recording = new Recording(Recordings.ORIGIN);
+		recording.started("node-1", 1, 101, Recordings.at(1.0));
+		recording.started("node-2", 2, 102, Recordings.at(1.0));
+		Recordings.ready(recording, "node-1", 2.0);
+		Recordings.ready(recording, "node-2", 2.0);
+		Recordings.lead(recording, "reports", "node-1", 1001, 3.0, 0, null);
+		recording.fault(Recording.Fault.Kind.SIGTERM, "node-1", Recordings.at(5.0));
+		recording.changed("node-1", Recording.Change.Kind.TERMINATED, Recordings.at(5.0));
+		Recordings.lead(recording, "reports", "node-2", 1002, 5.05, 0, null);
+		// node-1 exits without its revocation in the recording
+		recording.changed("node-1", Recording.Change.Kind.EXITED, Recordings.at(5.3));
+		recording.ended(Recordings.at(6.0));
+		DemoReport report = DemoReport.of(recording, DemoSettings.reduced());
+		assertThat(TimelinePage.segments(report, 1, DemoReport.REPORTS)).last()
+			.satisfies((segment) -> assertThat(segment.state()).isEqualTo(TimelinePage.State.LEADING))
+			.satisfies((segment) -> assertThat(segment.toNanos()).isEqualTo(Recordings.at(5.05)));
+	}
+
+	@Test
 	void drawsNoBarNarrowerThanAPixel() throws Exception {
 		Document document = parse(TimelinePage.render(DemoReport.of(Recordings.failover(), DemoSettings.reduced())));
 		NodeList rects = document.getElementsByTagNameNS(SVG, "rect");
