@@ -18,8 +18,10 @@
 package io.github.leaderelection.samples.demo;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.github.leaderelection.samples.demo.DemoReport.Handover;
@@ -49,6 +51,10 @@ final class TimelinePage {
 
 	// A white outline under the letters keeps a label readable where it crosses a line.
 	private static final String HALO = " stroke=\"#fff\" stroke-width=\"3\" paint-order=\"stroke\"";
+
+	// Narrower bars are not drawn: a state that lasted less than a pixel's worth of time shows as nothing, not as a
+	// sliver that looks like a rendering fault.
+	private static final double MIN_WIDTH = 1.0;
 
 	private static final int LANE_HEIGHT = 48;
 
@@ -114,6 +120,7 @@ final class TimelinePage {
 				h1 { font-size: 22px; margin: 0 0 4px; }
 				h2 { font-size: 16px; margin: 24px 0 8px; }
 				p.settings { margin: 0 0 12px; color: #555; }
+				p.reading { margin: 4px 0 12px; max-width: 1180px; font-size: 14px; line-height: 1.45; }
 				.verdict { display: inline-block; padding: 2px 10px; border-radius: 4px; color: #fff; font-weight: 600; }
 				.passed { background: #2e7d32; }
 				.failed { background: #c62828; }
@@ -130,6 +137,7 @@ final class TimelinePage {
 			.formatted(esc(this.report.settings().describe()), this.report.passed() ? "passed" : "failed",
 					this.report.passed() ? "PASSED" : "FAILED"));
 		html.append(svg());
+		html.append(reading());
 		html.append(tables());
 		html.append("</body>\n</html>\n");
 		return html.toString();
@@ -159,21 +167,45 @@ final class TimelinePage {
 		return svg.toString();
 	}
 
-	// Shades, across all lanes, the time from each fault to the next grant: the time without a leader.
+	// Shades, across all lanes, the time in which no instance led: from the end of the old leader's bar (its
+	// revocation, crash, stop or pause), not from the fault, which may come before it, to the next grant.
 	private String gaps(int lanesBottom) {
 		StringBuilder svg = new StringBuilder("<g class=\"gaps\">\n");
 		for (Handover handover : this.report.handovers()) {
 			Grant next = handover.next();
 			if (next != null) {
-				double from = x(handover.fault().nanos());
+				long since = leaderlessSince(next.nanos(), handover.fault().nanos());
+				double from = x(since);
 				double to = x(next.nanos());
-				svg.append("<rect x=\"%s\" y=\"%d\" width=\"%s\" height=\"%d\" fill=\"#d62728\" fill-opacity=\"0.16\"><title>%s</title></rect>\n"
-					.formatted(num(from), this.top - 6, num(Math.max(1, to - from)), lanesBottom - this.top + 10,
-							esc("No leader of '%s' for %.2f s after fault %d".formatted(DemoReport.REPORTS,
-									handover.seconds(), handover.fault().number()))));
+				if (to - from >= MIN_WIDTH) {
+					svg.append("<rect class=\"leaderless\" data-fault=\"%d\" data-from=\"%.2f\" data-to=\"%.2f\" x=\"%s\" y=\"%d\" width=\"%s\" height=\"%d\" fill=\"#d62728\" fill-opacity=\"0.16\"><title>%s</title></rect>\n"
+						.formatted(handover.fault().number(), this.recording.seconds(since),
+								this.recording.seconds(next.nanos()), num(from), this.top - 6, num(to - from),
+								lanesBottom - this.top + 10,
+								esc("No instance led '%s' from %.2f s to %.2f s (fault %d at %.2f s)".formatted(
+										DemoReport.REPORTS, this.recording.seconds(since),
+										this.recording.seconds(next.nanos()), handover.fault().number(),
+										this.recording.seconds(handover.fault().nanos())))));
+				}
 			}
 		}
 		return svg.append("</g>\n").toString();
+	}
+
+	/**
+	 * The end of the last leadership of 'reports', on any lane, before the given grant; the fault's time when there
+	 * was none.
+	 */
+	long leaderlessSince(long grantNanos, long faultNanos) {
+		long since = Long.MIN_VALUE;
+		for (int slot = 1; slot <= LANES; slot++) {
+			for (Segment segment : segments(slot, DemoReport.REPORTS)) {
+				if (segment.state() == State.LEADING && segment.toNanos() <= grantNanos) {
+					since = Math.max(since, segment.toNanos());
+				}
+			}
+		}
+		return (since == Long.MIN_VALUE) ? faultNanos : since;
 	}
 
 	private String lane(int slot) {
@@ -185,7 +217,10 @@ final class TimelinePage {
 				top + 8, num(WIDTH - LEFT - RIGHT)));
 		for (Segment segment : segments(slot, DemoReport.REPORTS)) {
 			double from = x(segment.fromNanos());
-			double width = Math.max(0.5, x(segment.toNanos()) - from);
+			double width = x(segment.toNanos()) - from;
+			if (width < MIN_WIDTH) {
+				continue;
+			}
 			svg.append("<rect class=\"%s\" x=\"%s\" y=\"%d\" width=\"%s\" height=\"30\" fill=\"%s\"><title>%s</title></rect>\n"
 				.formatted(segment.state().cssClass(), num(from), top + 8, num(width), segment.state().fill(),
 						esc(segment.describe(this.recording))));
@@ -195,11 +230,11 @@ final class TimelinePage {
 			}
 		}
 		for (Segment segment : segments(slot, DemoReport.CLEANUP)) {
-			if (segment.state() == State.LEADING) {
-				double from = x(segment.fromNanos());
+			double from = x(segment.fromNanos());
+			double width = x(segment.toNanos()) - from;
+			if (segment.state() == State.LEADING && width >= MIN_WIDTH) {
 				svg.append("<rect class=\"cleanup\" x=\"%s\" y=\"%d\" width=\"%s\" height=\"5\" fill=\"#7b4fb0\"><title>%s</title></rect>\n"
-					.formatted(num(from), top + 1, num(Math.max(0.5, x(segment.toNanos()) - from)),
-							esc(segment.describe(this.recording))));
+					.formatted(num(from), top + 1, num(width), esc(segment.describe(this.recording))));
 			}
 		}
 		svg.append("<g class=\"runs\">");
@@ -211,11 +246,19 @@ final class TimelinePage {
 			}
 		}
 		svg.append("</g>\n");
+		@Nullable String previous = null;
 		for (Change change : this.recording.changes()) {
 			if (change.kind() == Change.Kind.STARTED && this.recording.slot(change.instance()) == slot) {
-				svg.append("<text x=\"%s\" y=\"%d\" font-size=\"11\" fill=\"#555\">%s</text>\n".formatted(
-						num(x(change.nanos()) + 2), top - 3, esc("%s · pid %d".formatted(change.instance(),
-								this.recording.pid(change.instance())))));
+				String label = "%s · pid %d".formatted(change.instance(), this.recording.pid(change.instance()));
+				if (previous != null) {
+					label += " · replacement JVM for " + previous;
+				}
+				// A label that would run off the right edge ends at it instead.
+				double at = x(change.nanos()) + 2;
+				boolean flip = at + label.length() * 6.2 > WIDTH - RIGHT;
+				svg.append("<text class=\"started\" x=\"%s\" y=\"%d\" font-size=\"11\" fill=\"#555\" text-anchor=\"%s\"%s>%s</text>\n"
+					.formatted(num(flip ? WIDTH - RIGHT : at), top - 3, flip ? "end" : "start", HALO, esc(label)));
+				previous = change.instance();
 			}
 		}
 		return svg.append("</g>\n").toString();
@@ -295,7 +338,7 @@ final class TimelinePage {
 				new Item("leading 'cleanup'", "<rect y=\"4\" width=\"22\" height=\"5\" fill=\"#7b4fb0\"/>"),
 				new Item("one run of the report job", "<line x1=\"6\" y1=\"0\" x2=\"6\" y2=\"12\" stroke=\"#0b3d1a\"/><line x1=\"11\" y1=\"0\" x2=\"11\" y2=\"12\" stroke=\"#0b3d1a\"/><line x1=\"16\" y1=\"0\" x2=\"16\" y2=\"12\" stroke=\"#0b3d1a\"/>"),
 				new Item("fault", "<line x1=\"11\" y1=\"-2\" x2=\"11\" y2=\"14\" stroke=\"#d62728\" stroke-width=\"2\"/>"),
-				new Item("no leader", "<rect width=\"22\" height=\"12\" fill=\"#d62728\" fill-opacity=\"0.16\"/>"),
+				new Item("no instance leads 'reports'", "<rect width=\"22\" height=\"12\" fill=\"#d62728\" fill-opacity=\"0.16\"/>"),
 				new Item("SIGCONT", "<line x1=\"11\" y1=\"-2\" x2=\"11\" y2=\"14\" stroke=\"#e6550d\" stroke-width=\"2\" stroke-dasharray=\"5 3\"/>"));
 		StringBuilder svg = new StringBuilder("<g class=\"legend\">\n");
 		int x = LEFT;
@@ -311,6 +354,35 @@ final class TimelinePage {
 			x += width;
 		}
 		return svg.append("</g>\n").toString();
+	}
+
+	// What the picture does not say by itself: where the x.2 instances come from, and what the red band spans.
+	private String reading() {
+		@Nullable String replacement = null;
+		@Nullable String replaced = null;
+		Map<Integer, String> firsts = new HashMap<>();
+		for (Change change : this.recording.changes()) {
+			if (change.kind() == Change.Kind.STARTED) {
+				String first = firsts.putIfAbsent(this.recording.slot(change.instance()), change.instance());
+				if (first != null && replacement == null) {
+					replacement = change.instance();
+					replaced = first;
+				}
+			}
+		}
+		StringBuilder html = new StringBuilder("<p class=\"reading\">");
+		html.append("Each lane is one place where an instance of the sample runs, as a container or a VM would be. ");
+		html.append("When the demo stops or kills an instance, it starts a <b>replacement JVM</b> in the same lane, as an orchestrator would");
+		if (replacement != null) {
+			html.append(esc(": %s is the second JVM of lane %s, which replaced %s, with a pid and an instance id of its own"
+				.formatted(replacement, replaced, replaced)));
+		}
+		html.append(". A replacement competes like any other instance: it follows until it is granted the lease. ");
+		html.append("A red line marks the moment of a fault; the red band the time in which no instance led 'reports', ");
+		html.append("from the end of the old leader's bar (its revocation, or its crash, stop or pause) to the next grant. ");
+		html.append("After a Redis restart that lost the data, the old leader leads on until its next renewal is refused; ");
+		html.append("after a crash or a pause, its lease stays in Redis until it expires.</p>\n");
+		return html.toString();
 	}
 
 	private String tables() {
@@ -373,7 +445,8 @@ final class TimelinePage {
 		long stateToken = 0;
 		String stateInstance = "";
 		long since = this.recording.originNanos();
-		for (Object event : events) {
+		for (int i = 0; i < events.size(); i++) {
+			Object event = events.get(i);
 			if (event instanceof Change change) {
 				switch (change.kind()) {
 					case STARTED -> {
@@ -385,7 +458,13 @@ final class TimelinePage {
 					}
 					case READY -> ready = true;
 					case PAUSED -> paused = true;
-					case RESUMED -> paused = false;
+					case RESUMED -> {
+						paused = false;
+						// The lease ran out during the pause: the instance does not lead again, it only notices.
+						if (expiredDuringPause(events, i, role)) {
+							token = 0;
+						}
+					}
 					case KILLED, EXITED -> {
 						alive = false;
 						token = 0;
@@ -418,7 +497,40 @@ final class TimelinePage {
 		if (state != State.STOPPED && end > since) {
 			segments.add(new Segment(stateInstance, state, since, end, stateToken));
 		}
-		return segments;
+		return segments.stream().map((segment) -> endedByNextLeader(segment, role)).toList();
+	}
+
+	// An instance stopped by SIGTERM may exit before its revocation reaches the recording. Its lease was released
+	// before the next instance could be granted, so its leadership ends at that grant, not at its exit.
+	private Segment endedByNextLeader(Segment segment, String role) {
+		if (segment.state() != State.LEADING) {
+			return segment;
+		}
+		long end = segment.toNanos();
+		for (Object event : this.recording.timeline()) {
+			if (event instanceof Revoke revoke && revoke.role().equals(role)
+					&& revoke.instance().equals(segment.instance()) && revoke.token() == segment.token()) {
+				return segment;
+			}
+			if (event instanceof Grant grant && grant.role().equals(role) && !grant.instance().equals(segment.instance())
+					&& grant.nanos() > segment.fromNanos() && grant.nanos() < end) {
+				end = grant.nanos();
+			}
+		}
+		return new Segment(segment.instance(), segment.state(), segment.fromNanos(), end, segment.token());
+	}
+
+	// Whether the next leadership event of the role after events[index] is a revocation for an expired lease.
+	private static boolean expiredDuringPause(List<Object> events, int index, String role) {
+		for (Object event : events.subList(index + 1, events.size())) {
+			if (event instanceof Grant grant && grant.role().equals(role)) {
+				return false;
+			}
+			if (event instanceof Revoke revoke && revoke.role().equals(role)) {
+				return "LEASE_EXPIRED".equals(revoke.reason());
+			}
+		}
+		return false;
 	}
 
 	private static @Nullable String instance(Object event) {

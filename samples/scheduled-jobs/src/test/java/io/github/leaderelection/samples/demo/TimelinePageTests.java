@@ -32,6 +32,7 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class TimelinePageTests {
 
@@ -51,7 +52,7 @@ class TimelinePageTests {
 			.containsExactly("SIGTERM", "SIGKILL", "SIGSTOP", "REDIS_RESTART");
 		assertThat(groups(document, "resume")).hasSize(1);
 		assertThat(groups(document, "legend")).hasSize(1);
-		assertThat(rects(document, "leading")).hasSize(6);
+		assertThat(rects(document, "leading")).hasSize(5);
 		assertThat(rects(document, "paused")).hasSize(1);
 		assertThat(html).contains("PASSED");
 	}
@@ -62,11 +63,65 @@ class TimelinePageTests {
 		assertThat(lane1).extracting(TimelinePage.Segment::state)
 			.containsExactly(TimelinePage.State.STARTING, TimelinePage.State.FOLLOWING, TimelinePage.State.LEADING,
 					TimelinePage.State.FOLLOWING, TimelinePage.State.STARTING, TimelinePage.State.FOLLOWING,
-					TimelinePage.State.LEADING, TimelinePage.State.PAUSED, TimelinePage.State.LEADING,
-					TimelinePage.State.FOLLOWING, TimelinePage.State.LEADING, TimelinePage.State.FOLLOWING);
+					TimelinePage.State.LEADING, TimelinePage.State.PAUSED, TimelinePage.State.FOLLOWING,
+					TimelinePage.State.LEADING, TimelinePage.State.FOLLOWING);
 		assertThat(lane1[2].token()).isEqualTo(1001);
 		assertThat(lane1[7].fromNanos()).isEqualTo(Recordings.at(28.35));
 		assertThat(lane1[7].toNanos()).isEqualTo(Recordings.at(31.35));
+		// Its lease ran out while it was paused: once it continues it follows; it does not lead for 10 ms.
+		assertThat(lane1[8].fromNanos()).isEqualTo(Recordings.at(31.35));
+	}
+
+	@Test
+	void bandWithoutLeaderStartsWhereTheOldLeaderStoppedLeading() throws Exception {
+		Document document = parse(TimelinePage.render(DemoReport.of(Recordings.failover(), DemoSettings.reduced())));
+		assertThat(rects(document, "leaderless")).extracting((band) -> band.getAttribute("data-fault"),
+				(band) -> band.getAttribute("data-from"), (band) -> band.getAttribute("data-to"))
+			.containsExactly(tuple("1", "18.10", "18.15"), tuple("2", "22.90", "24.80"), tuple("3", "28.35", "30.45"),
+					// Redis restarted at 34.36 s, but node-2 led on until its renewal was refused at 34.52 s.
+					tuple("4", "34.52", "36.60"));
+	}
+
+	@Test
+	void leadershipWithoutARecordedRevocationEndsAtTheNextGrant() {
+		Recording recording = new Recording(Recordings.ORIGIN);
+		recording.started("node-1", 1, 101, Recordings.at(1.0));
+		recording.started("node-2", 2, 102, Recordings.at(1.0));
+		Recordings.ready(recording, "node-1", 2.0);
+		Recordings.ready(recording, "node-2", 2.0);
+		Recordings.lead(recording, "reports", "node-1", 1001, 3.0, 0, null);
+		recording.fault(Recording.Fault.Kind.SIGTERM, "node-1", Recordings.at(5.0));
+		recording.changed("node-1", Recording.Change.Kind.TERMINATED, Recordings.at(5.0));
+		Recordings.lead(recording, "reports", "node-2", 1002, 5.05, 0, null);
+		// node-1 exits without its revocation in the recording
+		recording.changed("node-1", Recording.Change.Kind.EXITED, Recordings.at(5.3));
+		recording.ended(Recordings.at(6.0));
+		DemoReport report = DemoReport.of(recording, DemoSettings.reduced());
+		assertThat(TimelinePage.segments(report, 1, DemoReport.REPORTS)).last()
+			.satisfies((segment) -> assertThat(segment.state()).isEqualTo(TimelinePage.State.LEADING))
+			.satisfies((segment) -> assertThat(segment.toNanos()).isEqualTo(Recordings.at(5.05)));
+	}
+
+	@Test
+	void drawsNoBarNarrowerThanAPixel() throws Exception {
+		Document document = parse(TimelinePage.render(DemoReport.of(Recordings.failover(), DemoSettings.reduced())));
+		NodeList rects = document.getElementsByTagNameNS(SVG, "rect");
+		for (int i = 0; i < rects.getLength(); i++) {
+			Element rect = (Element) rects.item(i);
+			if (rect.hasAttribute("x")) {
+				assertThat(Double.parseDouble(rect.getAttribute("width"))).as("width of %s", rect.getTextContent())
+					.isGreaterThanOrEqualTo(1.0);
+			}
+		}
+	}
+
+	@Test
+	void explainsReplacementJvms() {
+		String html = TimelinePage.render(DemoReport.of(Recordings.failover(), DemoSettings.reduced()));
+		assertThat(html).contains("node-1.2 · pid 104 · replacement JVM for node-1")
+			.contains("node-3.2 · pid 105 · replacement JVM for node-3")
+			.contains("node-1.2 is the second JVM of lane node-1, which replaced node-1")
+			.doesNotContain("node-2 · pid 102 · replacement");
 	}
 
 	@Test
