@@ -18,6 +18,7 @@
 package io.github.leaderelection.autoconfigure;
 
 import io.github.leaderelection.autoconfigure.LeaderElectionProperties.Mode;
+import io.github.leaderelection.redis.RedisClientTimings;
 import io.github.leaderelection.redis.RedisLeaseStore;
 import io.github.leaderelection.store.LeaseStore;
 
@@ -47,6 +48,7 @@ class RedisLeaseStoreConfiguration {
 	@ConditionalOnMissingBean(LeaseStore.class)
 	RedisLeaseStore redisLeaseStore(RedisConnectionFactory connectionFactory, LeaderElectionProperties properties) {
 		properties.validate();
+		RedisClientTimings.of(connectionFactory).ifPresent((timings) -> FailOpenWarnings.redisClient(properties, timings));
 		LeaderElectionProperties.Redis redis = properties.getRedis();
 		RedisLeaseStore.Options options = RedisLeaseStore.Options.DEFAULTS
 			.withQuarantineNewServer(redis.isQuarantineNewServer())
