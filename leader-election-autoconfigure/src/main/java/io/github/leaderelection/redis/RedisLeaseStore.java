@@ -230,7 +230,9 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		if (status == DUPLICATE) {
 			return Acquisition.duplicate(Duration.ofMillis(value));
 		}
-		return Acquisition.held(Duration.ofMillis(value));
+		// The holder's instance id, since 0.2.0; a script of an older version replies with an empty one.
+		return reason.isEmpty() ? Acquisition.held(Duration.ofMillis(value))
+				: Acquisition.held(Duration.ofMillis(value), reason);
 	}
 
 	@Override
