@@ -430,6 +430,12 @@ public class LeaderElectionProperties {
 		 */
 		private Duration replicaTimeout = Duration.ofMillis(500);
 
+		/**
+		 * Whether the start fails when Redis cannot be reached, rather than starting with every instance following
+		 * until it can.
+		 */
+		private boolean failFast = false;
+
 		public boolean isQuarantineNewServer() {
 			return this.quarantineNewServer;
 		}
@@ -452,6 +458,14 @@ public class LeaderElectionProperties {
 
 		public void setReplicaTimeout(Duration replicaTimeout) {
 			this.replicaTimeout = replicaTimeout;
+		}
+
+		public boolean isFailFast() {
+			return this.failFast;
+		}
+
+		public void setFailFast(boolean failFast) {
+			this.failFast = failFast;
 		}
 
 		void validate(Duration leaseDuration, Duration renewInterval, String ofRole) {

@@ -52,7 +52,8 @@ class RedisLeaseStoreConfiguration {
 		LeaderElectionProperties.Redis redis = properties.getRedis();
 		RedisLeaseStore.Options options = RedisLeaseStore.Options.DEFAULTS
 			.withQuarantineNewServer(redis.isQuarantineNewServer())
-			.withReplicas(redis.getReplicas(), redis.getReplicaTimeout());
+			.withReplicas(redis.getReplicas(), redis.getReplicaTimeout())
+			.withFailFast(redis.isFailFast());
 		return new RedisLeaseStore(connectionFactory, properties.getKeyPrefix(), properties.getRetryInterval(),
 				options);
 	}
