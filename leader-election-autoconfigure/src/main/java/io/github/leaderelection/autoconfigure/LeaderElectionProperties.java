@@ -53,7 +53,8 @@ public class LeaderElectionProperties {
 	private static final String ROLES_PREFIX = "leader.election.roles.";
 
 	/**
-	 * Whether to elect a leader at all; when false no elector, event or @LeaderOnly advice is set up.
+	 * Whether this instance takes part in the election; when false it never leads: @LeaderOnly methods are skipped
+	 * and injected electors answer isLeader() false.
 	 */
 	private boolean enabled = true;
 

@@ -202,7 +202,7 @@ class LeaderElectionAutoConfigurationTests {
 	}
 
 	@Test
-	void disabledGivesNoBeans() {
+	void disabledMakesTheElectionAutoConfigurationBackOff() {
 		this.contextRunner.withPropertyValues("leader.election.enabled=false").run((context) -> {
 			assertThat(context).hasNotFailed()
 				.hasSingleBean(RedisConnectionFactory.class)
