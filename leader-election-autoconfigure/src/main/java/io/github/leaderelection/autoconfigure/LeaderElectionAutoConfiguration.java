@@ -84,7 +84,7 @@ public final class LeaderElectionAutoConfiguration {
 	@ConditionalOnMissingBean
 	LeaderElectors leaderElectors(LeaderElectionProperties properties, ObjectProvider<LeaseStore> store,
 			ApplicationEventPublisher publisher, Environment environment, ElectionRuntime runtime) {
-		properties.validate();
+		properties.validate(environment);
 		properties.validateRoleProperties(environment);
 		String role = defaultRole(properties, environment);
 		String instanceId = (properties.getInstanceId() != null) ? properties.getInstanceId() : generateInstanceId();

@@ -32,6 +32,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
@@ -46,8 +47,9 @@ class RedisLeaseStoreConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(LeaseStore.class)
-	RedisLeaseStore redisLeaseStore(RedisConnectionFactory connectionFactory, LeaderElectionProperties properties) {
-		properties.validate();
+	RedisLeaseStore redisLeaseStore(RedisConnectionFactory connectionFactory, LeaderElectionProperties properties,
+			Environment environment) {
+		properties.validate(environment);
 		RedisClientTimings.of(connectionFactory).ifPresent((timings) -> FailOpenWarnings.redisClient(properties, timings));
 		LeaderElectionProperties.Redis redis = properties.getRedis();
 		RedisLeaseStore.Options options = RedisLeaseStore.Options.DEFAULTS

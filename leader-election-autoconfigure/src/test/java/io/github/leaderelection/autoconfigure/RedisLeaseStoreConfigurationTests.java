@@ -135,7 +135,7 @@ class RedisLeaseStoreConfigurationTests {
 	void aReplicaTimeoutThatIsNotPositiveFails() {
 		this.contextRunner.withPropertyValues("leader.election.redis.replica-timeout=0ms")
 			.run((context) -> assertInvalid(context.getStartupFailure(), "leader.election.redis.replica-timeout",
-					Duration.ZERO, "Must be positive, for example 500ms."));
+					"0ms", "Must be positive, for example 500ms."));
 	}
 
 	@Test
@@ -144,7 +144,7 @@ class RedisLeaseStoreConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed());
 		this.contextRunner.withPropertyValues("leader.election.redis.replicas=1", "leader.election.redis.replica-timeout=7s")
 			.run((context) -> assertInvalid(context.getStartupFailure(), "leader.election.redis.replica-timeout",
-					Duration.ofSeconds(7), "Must be below lease-duration minus renew-interval (7s here)"));
+					"7s", "Must be below lease-duration minus renew-interval (7s here)"));
 	}
 
 	@Test
