@@ -30,9 +30,9 @@ local current, replid2, serverInfo = stamp()
 local uptime = tonumber(field(serverInfo, 'uptime_in_seconds'))
 local lock = redis.call('GET', KEYS[1])
 
-local reason = loss(lock, ARGV[3], seenToken, nowMillis, current, replid2)
+local reason = loss(KEYS, lock, ARGV[3], seenToken, nowMillis, current, replid2)
 if reason then
-  local token = quarantine(reason, lease, seenToken, nowMicros, nowMillis, current)
+  local token = quarantine(KEYS, reason, lease, seenToken, nowMicros, nowMillis, current)
   return { 2, lease, token, current, reason, uptime }
 end
 
@@ -53,7 +53,7 @@ if redis.call('EXISTS', KEYS[3]) == 0 then
   redis.call('HSET', KEYS[3], 'server', current)
   if wait > 0 then
     redis.call('HSET', KEYS[3], 'quarantineUntil', string.format('%d', nowMillis + wait), 'quarantineReason', why)
-    return { 2, wait, counter(), current, why, uptime }
+    return { 2, wait, counter(KEYS), current, why, uptime }
   end
 elseif redis.call('HGET', KEYS[3], 'server') ~= current then
   -- A new replication id of the same data set (see moved()): keep the stamp current.
@@ -62,7 +62,7 @@ end
 
 local pending = redis.call('HMGET', KEYS[3], 'quarantineUntil', 'quarantineReason')
 if pending[1] and tonumber(pending[1]) > nowMillis then
-  return { 2, tonumber(pending[1]) - nowMillis, counter(), current, pending[2], uptime }
+  return { 2, tonumber(pending[1]) - nowMillis, counter(KEYS), current, pending[2], uptime }
 end
 
 if lock and lock ~= ARGV[1] then
@@ -72,9 +72,9 @@ if lock and lock ~= ARGV[1] then
   end
   local holder = string.match(lock, '^(.*) %S+$')
   if holder == string.match(ARGV[1], '^(.*) %S+$') then
-    return { 3, remaining, counter(), current, '', 0 }
+    return { 3, remaining, counter(KEYS), current, '', 0 }
   end
-  return { 0, remaining, counter(), current, holder or lock, 0 }
+  return { 0, remaining, counter(KEYS), current, holder or lock, 0 }
 end
 
 -- A missing counter starts above Redis's clock in microseconds and above every token the caller has seen.
