@@ -57,20 +57,33 @@ final class FailOpenWarnings {
 			logger.warn(() -> ("The Redis command timeout (%s) is not below %s (%s): a renewal that gets no reply "
 					+ "fails only when the lease has run out, too late to retry it, and the leader revokes itself. Set "
 					+ "spring.data.redis.timeout (or the command timeout of your RedisConnectionFactory) below every "
-					+ "lease, for example 1s.")
+					+ "lease, for example %s.")
 				.formatted(LeaderElectionProperties.print(timeout), shortest.property(),
-						LeaderElectionProperties.print(shortest.duration())));
+						LeaderElectionProperties.print(shortest.duration()),
+						LeaderElectionProperties.print(atMost(Duration.ofSeconds(1), shortest.duration().dividedBy(4)))));
 		}
 		Duration reconnect = timings.longestReconnectDelay();
 		if (reconnect != null && reconnect.compareTo(shortest.duration()) > 0) {
 			logger.warn(() -> ("Lettuce waits up to %s between two attempts to reconnect to Redis, longer than %s "
 					+ "(%s): after an outage the election may resume only that long after Redis is back. Shorten the "
 					+ "back-off with a ClientResourcesBuilderCustomizer bean, for example (builder) -> "
-					+ "builder.reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, "
+					+ "builder.reconnectDelay(Delay.exponential(Duration.ofMillis(100), %s, 2, "
 					+ "TimeUnit.MILLISECONDS)), as the README shows under \"Redis unreachable\".")
 				.formatted(LeaderElectionProperties.print(reconnect), shortest.property(),
-						LeaderElectionProperties.print(shortest.duration())));
+						LeaderElectionProperties.print(shortest.duration()),
+						code(atMost(Duration.ofSeconds(2), shortest.duration().dividedBy(2)))));
 		}
+	}
+
+	private static Duration atMost(Duration limit, Duration value) {
+		Duration millis = Duration.ofMillis(Math.max(1, value.toMillis()));
+		return (millis.compareTo(limit) < 0) ? millis : limit;
+	}
+
+	// A duration as Java code writes it, for an example to paste.
+	private static String code(Duration duration) {
+		return (duration.toMillis() % 1000 == 0) ? "Duration.ofSeconds(%d)".formatted(duration.toSeconds())
+				: "Duration.ofMillis(%d)".formatted(duration.toMillis());
 	}
 
 	// The global lease serves every role without one of its own, which code may ask for at any time.

@@ -124,6 +124,7 @@ class FailOpenWarningsTests {
 		assertThat(output).containsOnlyOnce(TIMEOUT)
 			.contains("The Redis command timeout (60s) is not below leader.election.lease-duration (10s)")
 			.contains("Set spring.data.redis.timeout")
+			.contains("below every lease, for example 1s.")
 			.doesNotContain(RECONNECT);
 	}
 
@@ -136,7 +137,8 @@ class FailOpenWarningsTests {
 			.run((context) -> assertThat(context).hasNotFailed());
 		assertThat(output).containsOnlyOnce(TIMEOUT)
 			.contains("The Redis command timeout (2s) is not below leader.election.roles.reports.lease-duration "
-					+ "(1500ms)");
+					+ "(1500ms)")
+			.contains("below every lease, for example 375ms.");
 	}
 
 	@Test
@@ -182,6 +184,7 @@ class FailOpenWarningsTests {
 			.contains("Lettuce waits up to 30s between two attempts to reconnect to Redis, longer than "
 					+ "leader.election.lease-duration (10s)")
 			.contains("ClientResourcesBuilderCustomizer")
+			.contains("Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 2, TimeUnit.MILLISECONDS)")
 			.doesNotContain(TIMEOUT);
 	}
 
@@ -194,7 +197,8 @@ class FailOpenWarningsTests {
 			.run((context) -> assertThat(context).hasNotFailed());
 		assertThat(output).containsOnlyOnce(RECONNECT)
 			.contains("Lettuce waits up to 2s between two attempts to reconnect to Redis, longer than "
-					+ "leader.election.roles.reports.lease-duration (1500ms)");
+					+ "leader.election.roles.reports.lease-duration (1500ms)")
+			.contains("Delay.exponential(Duration.ofMillis(100), Duration.ofMillis(750), 2, TimeUnit.MILLISECONDS)");
 	}
 
 	private static int unusedPort() {
