@@ -54,13 +54,14 @@ final class FailOpenWarnings {
 		Lease shortest = shortestLease(properties);
 		Duration timeout = timings.commandTimeout();
 		if (timeout.compareTo(shortest.duration()) >= 0) {
+			Duration example = atMost(Duration.ofSeconds(1), shortest.duration().dividedBy(4));
 			logger.warn(() -> ("The Redis command timeout (%s) is not below %s (%s): a renewal that gets no reply "
 					+ "fails only when the lease has run out, too late to retry it, and the leader revokes itself. Set "
 					+ "spring.data.redis.timeout (or the command timeout of your RedisConnectionFactory) below every "
 					+ "lease, for example %s.")
 				.formatted(LeaderElectionProperties.print(timeout), shortest.property(),
 						LeaderElectionProperties.print(shortest.duration()),
-						LeaderElectionProperties.print(atMost(Duration.ofSeconds(1), shortest.duration().dividedBy(4)))));
+						LeaderElectionProperties.print(example)));
 		}
 		Duration reconnect = timings.longestReconnectDelay();
 		if (reconnect != null && reconnect.compareTo(shortest.duration()) > 0) {

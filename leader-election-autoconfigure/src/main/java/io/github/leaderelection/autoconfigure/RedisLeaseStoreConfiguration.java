@@ -50,7 +50,8 @@ class RedisLeaseStoreConfiguration {
 	RedisLeaseStore redisLeaseStore(RedisConnectionFactory connectionFactory, LeaderElectionProperties properties,
 			Environment environment) {
 		properties.validate(environment);
-		RedisClientTimings.of(connectionFactory).ifPresent((timings) -> FailOpenWarnings.redisClient(properties, timings));
+		RedisClientTimings.of(connectionFactory)
+			.ifPresent((timings) -> FailOpenWarnings.redisClient(properties, timings));
 		LeaderElectionProperties.Redis redis = properties.getRedis();
 		RedisLeaseStore.Options options = RedisLeaseStore.Options.DEFAULTS
 			.withQuarantineNewServer(redis.isQuarantineNewServer())
