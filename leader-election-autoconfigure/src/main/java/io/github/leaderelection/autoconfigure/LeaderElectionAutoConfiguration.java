@@ -51,6 +51,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.log.LogAccessor;
+import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration for leader election: the electors, their events and {@code @LeaderOnly}.
@@ -83,7 +84,7 @@ public final class LeaderElectionAutoConfiguration {
 	@ConditionalOnMissingBean
 	LeaderElectors leaderElectors(LeaderElectionProperties properties, ObjectProvider<LeaseStore> store,
 			ApplicationEventPublisher publisher, Environment environment, ElectionRuntime runtime) {
-		properties.validate();
+		properties.validate(environment);
 		properties.validateRoleProperties(environment);
 		String role = defaultRole(properties, environment);
 		String instanceId = (properties.getInstanceId() != null) ? properties.getInstanceId() : generateInstanceId();
@@ -92,6 +93,9 @@ public final class LeaderElectionAutoConfiguration {
 		LeaseStore leaseStore = store.getIfAvailable();
 		Function<String, LeaderElector> factory;
 		if (properties.getMode() == Mode.STANDALONE || (properties.getMode() == Mode.AUTO && leaseStore == null)) {
+			if (properties.getMode() == Mode.AUTO) {
+				FailOpenWarnings.standaloneInAutoMode();
+			}
 			factory = (name) -> new StandaloneLeaderElector(name, instanceId, hostname, events);
 		}
 		else if (leaseStore == null) {
@@ -99,6 +103,9 @@ public final class LeaderElectionAutoConfiguration {
 					"Needs a RedisConnectionFactory bean, and there is none: add spring-boot-starter-data-redis and configure spring.data.redis, or set the mode to standalone.");
 		}
 		else {
+			if (properties.getRole() == null && !StringUtils.hasText(environment.getProperty("spring.application.name"))) {
+				FailOpenWarnings.defaultRoleWithoutApplicationName();
+			}
 			factory = (name) -> new LeaseLeaderElector(name, instanceId, hostname, leaseStore,
 					properties.settingsFor(name), events, runtime);
 		}

@@ -53,7 +53,8 @@ public class LeaderElectionProperties {
 	private static final String ROLES_PREFIX = "leader.election.roles.";
 
 	/**
-	 * Whether to elect a leader at all; when false no elector, event or @LeaderOnly advice is set up.
+	 * Whether this instance takes part in the election; when false it never leads: @LeaderOnly methods are skipped
+	 * and injected electors answer isLeader() false.
 	 */
 	private boolean enabled = true;
 
@@ -212,7 +213,19 @@ public class LeaderElectionProperties {
 	 * @throws InvalidConfigurationPropertyValueException naming the first property whose value is wrong
 	 */
 	public void validate() {
-		validateTimings("leader.election.", this.leaseDuration, this.renewInterval, this.retryInterval,
+		validate(null);
+	}
+
+	/**
+	 * Checks the values together, before any bean uses them, and names a wrong duration as the environment has it,
+	 * as in {@code 5000} rather than {@code 5s}.
+	 * @param environment the environment the properties were bound from, or {@code null}
+	 * @throws InvalidConfigurationPropertyValueException naming the first property whose value is wrong
+	 * @since 0.2.0
+	 */
+	public void validate(@Nullable Environment environment) {
+		Durations durations = new Durations(environment);
+		validateTimings(durations, "leader.election.", this.leaseDuration, this.renewInterval, this.retryInterval,
 				this.electionJitter, this.drainTimeout, "");
 		name("leader.election.key-prefix", this.keyPrefix, "leader-election");
 		if (this.role != null) {
@@ -222,11 +235,11 @@ public class LeaderElectionProperties {
 			throw new InvalidConfigurationPropertyValueException("leader.election.instance-id", this.instanceId,
 					"Must not be empty or contain whitespace, for example node-1; leave it unset for a generated id.");
 		}
-		this.redis.validate(this.leaseDuration, this.renewInterval, "");
-		this.roles.forEach(this::validateRole);
+		this.redis.validate(durations, this.leaseDuration, this.renewInterval, "");
+		this.roles.forEach((role, overrides) -> validateRole(durations, role, overrides));
 	}
 
-	private void validateRole(String role, RoleProperties overrides) {
+	private void validateRole(Durations durations, String role, RoleProperties overrides) {
 		if (!isValidName(role)) {
 			throw new InvalidConfigurationPropertyValueException("leader.election.roles", role,
 					"Each key is a role name, which must not be empty or contain whitespace or braces, for example orders.");
@@ -238,28 +251,30 @@ public class LeaderElectionProperties {
 		String inherited = (overrides.getLeaseDuration() != null) ? ""
 				: " Role '%s' takes its lease-duration from leader.election.lease-duration: set %slease-duration."
 					.formatted(role, prefix);
-		validateTimings(prefix, leaseDuration, renewInterval, orElse(overrides.getRetryInterval(), this.retryInterval),
+		validateTimings(durations, prefix, leaseDuration, renewInterval,
+				orElse(overrides.getRetryInterval(), this.retryInterval),
 				orElse(overrides.getElectionJitter(), this.electionJitter),
 				orElse(overrides.getDrainTimeout(), this.drainTimeout), inherited);
-		this.redis.validate(leaseDuration, renewInterval, " of role '%s'".formatted(role));
+		this.redis.validate(durations, leaseDuration, renewInterval, " of role '%s'".formatted(role));
 	}
 
-	private static void validateTimings(String prefix, Duration leaseDuration, Duration renewInterval,
-			Duration retryInterval, Duration electionJitter, Duration drainTimeout, String inherited) {
-		positive(prefix + "lease-duration", leaseDuration, "10s");
-		positive(prefix + "renew-interval", renewInterval, "3s");
-		positive(prefix + "retry-interval", retryInterval, "1s");
+	private static void validateTimings(Durations durations, String prefix, Duration leaseDuration,
+			Duration renewInterval, Duration retryInterval, Duration electionJitter, Duration drainTimeout,
+			String inherited) {
+		durations.positive(prefix + "lease-duration", leaseDuration, "10s");
+		durations.positive(prefix + "renew-interval", renewInterval, "3s");
+		durations.positive(prefix + "retry-interval", retryInterval, "1s");
 		if (electionJitter == null || electionJitter.isNegative()) {
-			throw new InvalidConfigurationPropertyValueException(prefix + "election-jitter", electionJitter,
+			throw durations.invalid(prefix + "election-jitter", electionJitter,
 					"Must not be negative, for example 200ms, or 0 for no jitter.");
 		}
 		if (drainTimeout == null || drainTimeout.isNegative()) {
-			throw new InvalidConfigurationPropertyValueException(prefix + "drain-timeout", drainTimeout,
+			throw durations.invalid(prefix + "drain-timeout", drainTimeout,
 					"Must not be negative, for example 30s, or 0 to release the lease without waiting for running work.");
 		}
 		Duration minimum = renewInterval.plus(retryInterval.multipliedBy(2));
 		if (leaseDuration.compareTo(minimum) <= 0) {
-			throw new InvalidConfigurationPropertyValueException(prefix + "lease-duration", leaseDuration,
+			throw durations.invalid(prefix + "lease-duration", leaseDuration,
 					("Must exceed renew-interval plus two retry-intervals (%s here), so that a leader can retry a failed renewal, for example %s."
 							+ inherited)
 						.formatted(print(minimum), print(minimum.multipliedBy(2))));
@@ -351,8 +366,12 @@ public class LeaderElectionProperties {
 				? "leader.election.roles[" + role + "]." : "leader.election.roles." + role + ".";
 	}
 
-	// 5s rather than 5000ms, as the README quotes it.
+	// As Boot reads durations: 5s rather than 5000ms or PT5S, 1500ms, 250us.
 	static String print(Duration duration) {
+		if (duration.toNanos() % 1_000_000 != 0) {
+			return DurationStyle.SIMPLE.print(duration,
+					(duration.toNanos() % 1000 == 0) ? ChronoUnit.MICROS : ChronoUnit.NANOS);
+		}
 		return DurationStyle.SIMPLE.print(duration,
 				(duration.toMillis() % 1000 == 0) ? ChronoUnit.SECONDS : ChronoUnit.MILLIS);
 	}
@@ -361,11 +380,39 @@ public class LeaderElectionProperties {
 		return (value != null) ? value : fallback;
 	}
 
-	private static void positive(String property, @Nullable Duration value, String example) {
-		if (value == null || value.isNegative() || value.isZero()) {
-			throw new InvalidConfigurationPropertyValueException(property, value,
-					"Must be positive, for example %s.".formatted(example));
+	/**
+	 * Makes the errors of duration properties: the value as the user wrote it (or, for a value taken from another
+	 * property, as Boot would read it), and a word on the unit when the user wrote none.
+	 */
+	private static final class Durations {
+
+		private final @Nullable Environment environment;
+
+		Durations(@Nullable Environment environment) {
+			this.environment = environment;
 		}
+
+		void positive(String property, @Nullable Duration value, String example) {
+			if (value == null || value.isNegative() || value.isZero()) {
+				throw invalid(property, value, "Must be positive, for example %s.".formatted(example));
+			}
+		}
+
+		InvalidConfigurationPropertyValueException invalid(String property, @Nullable Duration value,
+				String reason) {
+			String written = (this.environment != null) ? this.environment.getProperty(property) : null;
+			if (written == null || written.isBlank()) {
+				return new InvalidConfigurationPropertyValueException(property, (value != null) ? print(value) : null,
+						reason);
+			}
+			String trimmed = written.trim();
+			if (value != null && !value.isZero() && trimmed.matches("[-+]?\\d+")) {
+				reason += " A value without a unit is read as milliseconds: %s is %s.".formatted(trimmed,
+						print(value));
+			}
+			return new InvalidConfigurationPropertyValueException(property, trimmed, reason);
+		}
+
 	}
 
 	static void name(String property, @Nullable String value, String example) {
@@ -430,6 +477,12 @@ public class LeaderElectionProperties {
 		 */
 		private Duration replicaTimeout = Duration.ofMillis(500);
 
+		/**
+		 * Whether the start fails when Redis cannot be reached, rather than starting with every instance following
+		 * until it can.
+		 */
+		private boolean failFast = false;
+
 		public boolean isQuarantineNewServer() {
 			return this.quarantineNewServer;
 		}
@@ -454,16 +507,23 @@ public class LeaderElectionProperties {
 			this.replicaTimeout = replicaTimeout;
 		}
 
-		void validate(Duration leaseDuration, Duration renewInterval, String ofRole) {
+		public boolean isFailFast() {
+			return this.failFast;
+		}
+
+		public void setFailFast(boolean failFast) {
+			this.failFast = failFast;
+		}
+
+		void validate(Durations durations, Duration leaseDuration, Duration renewInterval, String ofRole) {
 			if (this.replicas < 0) {
 				throw new InvalidConfigurationPropertyValueException("leader.election.redis.replicas", this.replicas,
 						"Must not be negative: the number of replicas that must acknowledge each grant and renewal, for example 1, or 0 not to wait.");
 			}
-			positive("leader.election.redis.replica-timeout", this.replicaTimeout, "500ms");
+			durations.positive("leader.election.redis.replica-timeout", this.replicaTimeout, "500ms");
 			Duration maximum = leaseDuration.minus(renewInterval);
 			if (this.replicas > 0 && this.replicaTimeout.compareTo(maximum) >= 0) {
-				throw new InvalidConfigurationPropertyValueException("leader.election.redis.replica-timeout",
-						this.replicaTimeout,
+				throw durations.invalid("leader.election.redis.replica-timeout", this.replicaTimeout,
 						"Must be below lease-duration minus renew-interval%s (%s here), so that a renewal that waits for the replicas still ends before the lease, for example 500ms."
 							.formatted(ofRole, print(maximum)));
 			}

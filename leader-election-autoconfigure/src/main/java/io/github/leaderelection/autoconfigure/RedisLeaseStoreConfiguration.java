@@ -18,6 +18,7 @@
 package io.github.leaderelection.autoconfigure;
 
 import io.github.leaderelection.autoconfigure.LeaderElectionProperties.Mode;
+import io.github.leaderelection.redis.RedisClientTimings;
 import io.github.leaderelection.redis.RedisLeaseStore;
 import io.github.leaderelection.store.LeaseStore;
 
@@ -31,6 +32,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
@@ -45,12 +47,16 @@ class RedisLeaseStoreConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(LeaseStore.class)
-	RedisLeaseStore redisLeaseStore(RedisConnectionFactory connectionFactory, LeaderElectionProperties properties) {
-		properties.validate();
+	RedisLeaseStore redisLeaseStore(RedisConnectionFactory connectionFactory, LeaderElectionProperties properties,
+			Environment environment) {
+		properties.validate(environment);
+		RedisClientTimings.of(connectionFactory)
+			.ifPresent((timings) -> FailOpenWarnings.redisClient(properties, timings));
 		LeaderElectionProperties.Redis redis = properties.getRedis();
 		RedisLeaseStore.Options options = RedisLeaseStore.Options.DEFAULTS
 			.withQuarantineNewServer(redis.isQuarantineNewServer())
-			.withReplicas(redis.getReplicas(), redis.getReplicaTimeout());
+			.withReplicas(redis.getReplicas(), redis.getReplicaTimeout())
+			.withFailFast(redis.isFailFast());
 		return new RedisLeaseStore(connectionFactory, properties.getKeyPrefix(), properties.getRetryInterval(),
 				options);
 	}

@@ -154,6 +154,11 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 	 */
 	private static final long STARTUP_CHECK_TIMEOUT_MILLIS = 2000;
 
+	/**
+	 * How often a WARN reminds that Redis is still unreachable, while the electors keep trying.
+	 */
+	static final Duration OUTAGE_REMINDER_INTERVAL = Duration.ofMinutes(1);
+
 	private static final String SKIP_NEW_SERVER_QUARANTINE = "set leader.election.redis.quarantine-new-server=false where no earlier leader can exist, such as tests";
 
 	private static final LogAccessor logger = new LogAccessor(RedisLeaseStore.class);
@@ -177,6 +182,15 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 	private final Map<String, Seen> seen = new ConcurrentHashMap<>();
 
 	private final AtomicBoolean reachable = new AtomicBoolean(true);
+
+	// When the current outage began and when it was last reported, on System.nanoTime(). Under the outage monitor.
+	private final Object outage = new Object();
+
+	private long unreachableSinceNanos;
+
+	private long reportedAtNanos;
+
+	private volatile long reminderIntervalNanos = OUTAGE_REMINDER_INTERVAL.toNanos();
 
 	private final AtomicBoolean acknowledged = new AtomicBoolean(true);
 
@@ -257,7 +271,9 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		if (status == DUPLICATE) {
 			return Acquisition.duplicate(Duration.ofMillis(value));
 		}
-		return Acquisition.held(Duration.ofMillis(value));
+		// The holder's instance id, since 0.2.0; a script of an older version replies with an empty one.
+		return reason.isEmpty() ? Acquisition.held(Duration.ofMillis(value))
+				: Acquisition.held(Duration.ofMillis(value), reason);
 	}
 
 	@Override
@@ -455,11 +471,32 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 	/**
 	 * Starts the store, first asking Redis for its eviction policy.
 	 * @throws UnsafeEvictionPolicyException when Redis answers that it may evict any key when full
+	 * @throws RedisUnreachableException with {@link Options#failFast()}, when Redis cannot be reached within the
+	 * client's connect and command timeouts
 	 */
 	@Override
 	public void start() {
-		refuseUnsafeEvictionPolicy();
+		if (this.options.failFast()) {
+			refuseUnreachableOrUnsafeRedis();
+		}
+		else {
+			refuseUnsafeEvictionPolicy();
+		}
 		this.running = true;
+	}
+
+	// Waits as long as the client does: its own timeouts tell when Redis is unreachable.
+	private void refuseUnreachableOrUnsafeRedis() {
+		Optional<UnsafeEvictionPolicyException> problem;
+		try {
+			problem = evictionProblem();
+		}
+		catch (DataAccessException ex) {
+			throw new RedisUnreachableException(this.target, ex);
+		}
+		if (problem.isPresent()) {
+			throw problem.get();
+		}
 	}
 
 	@Override
@@ -702,17 +739,45 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		}
 	}
 
+	// One WARN as the outage begins, then a short reminder at most every reminder interval while it lasts, so that
+	// an instance that follows for want of Redis does not look stuck.
 	private void nowUnreachable(DataAccessException ex) {
+		long now = System.nanoTime();
 		if (this.reachable.compareAndSet(true, false)) {
+			synchronized (this.outage) {
+				this.unreachableSinceNanos = now;
+				this.reportedAtNanos = now;
+			}
 			logger.warn(() -> "%s is unreachable, leader election waits for it: %s".formatted(this.target,
 					ex.getMessage()));
+			return;
 		}
+		long since;
+		synchronized (this.outage) {
+			if (now - this.reportedAtNanos < this.reminderIntervalNanos) {
+				return;
+			}
+			this.reportedAtNanos = now;
+			since = this.unreachableSinceNanos;
+		}
+		logger.warn(() -> "%s is still unreachable after %s, leader election waits for it: %s".formatted(this.target,
+				format(Duration.ofNanos(now - since)), ex.getMessage()));
 	}
 
 	private void nowReachable() {
 		if (this.reachable.compareAndSet(false, true)) {
-			logger.info(() -> this.target + " is reachable again");
+			long since;
+			synchronized (this.outage) {
+				since = this.unreachableSinceNanos;
+			}
+			logger.info(() -> "%s is reachable again after %s".formatted(this.target,
+					format(Duration.ofNanos(System.nanoTime() - since))));
 		}
+	}
+
+	// Tests remind more often than once a minute.
+	void remindOfOutagesEvery(Duration interval) {
+		this.reminderIntervalNanos = interval.toNanos();
 	}
 
 	/**
@@ -791,14 +856,16 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 	 * @param replicas how many replicas must acknowledge a grant or renewal ({@code WAIT}) before it counts;
 	 * {@code 0} not to wait
 	 * @param replicaTimeout how long a grant or renewal waits for the replicas to acknowledge it
+	 * @param failFast whether {@link RedisLeaseStore#start()} fails when Redis cannot be reached, rather than
+	 * starting and electing once it can (since 0.2.0)
 	 * @since 0.1.0
 	 */
-	public record Options(boolean quarantineNewServer, int replicas, Duration replicaTimeout) {
+	public record Options(boolean quarantineNewServer, int replicas, Duration replicaTimeout, boolean failFast) {
 
 		/**
-		 * New servers quarantined, no replicas waited for.
+		 * New servers quarantined, no replicas waited for, a start whether Redis answers or not.
 		 */
-		public static final Options DEFAULTS = new Options(true, 0, Duration.ofMillis(500));
+		public static final Options DEFAULTS = new Options(true, 0, Duration.ofMillis(500), false);
 
 		public Options {
 			Assert.isTrue(replicas >= 0, "'replicas' must not be negative");
@@ -807,12 +874,32 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		}
 
 		/**
+		 * Options that start the store whether Redis answers or not, as before 0.2.0.
+		 * @param quarantineNewServer whether to quarantine a new or flushed server
+		 * @param replicas how many replicas must acknowledge a grant or renewal
+		 * @param replicaTimeout how long to wait for them
+		 */
+		public Options(boolean quarantineNewServer, int replicas, Duration replicaTimeout) {
+			this(quarantineNewServer, replicas, replicaTimeout, false);
+		}
+
+		/**
 		 * These options with {@link #quarantineNewServer()} set as given.
 		 * @param quarantineNewServer whether to quarantine a new or flushed server
 		 * @return the options
 		 */
 		public Options withQuarantineNewServer(boolean quarantineNewServer) {
-			return new Options(quarantineNewServer, this.replicas, this.replicaTimeout);
+			return new Options(quarantineNewServer, this.replicas, this.replicaTimeout, this.failFast);
+		}
+
+		/**
+		 * These options with {@link #failFast()} set as given.
+		 * @param failFast whether the start fails when Redis cannot be reached
+		 * @return the options
+		 * @since 0.2.0
+		 */
+		public Options withFailFast(boolean failFast) {
+			return new Options(this.quarantineNewServer, this.replicas, this.replicaTimeout, failFast);
 		}
 
 		/**
@@ -822,7 +909,7 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		 * @return the options
 		 */
 		public Options withReplicas(int replicas, Duration replicaTimeout) {
-			return new Options(this.quarantineNewServer, replicas, replicaTimeout);
+			return new Options(this.quarantineNewServer, replicas, replicaTimeout, this.failFast);
 		}
 
 	}

@@ -19,6 +19,8 @@ package io.github.leaderelection.store;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.Assert;
 
 /**
@@ -29,14 +31,30 @@ import org.springframework.util.Assert;
  * @param retryAfter when a new claim may succeed; {@link Duration#ZERO} when granted
  * @param reason for a quarantine or a misconfigured store, a sentence for operators that says why no instance is
  * granted and what to do; empty otherwise
+ * @param holderInstanceId for a refusal because another instance holds the lease, that instance's id, when the
+ * store tells it (since 0.2.0); {@code null} otherwise
  * @since 0.1.0
  */
-public record Acquisition(Outcome outcome, long fencingToken, Duration retryAfter, String reason) {
+public record Acquisition(Outcome outcome, long fencingToken, Duration retryAfter, String reason,
+		@Nullable String holderInstanceId) {
 
 	public Acquisition {
 		Assert.notNull(outcome, "'outcome' must not be null");
 		Assert.isTrue(retryAfter != null && !retryAfter.isNegative(), "'retryAfter' must not be negative");
 		Assert.notNull(reason, "'reason' must not be null");
+		Assert.isTrue(holderInstanceId == null || outcome == Outcome.HELD,
+				"'holderInstanceId' is only for a lease held by another instance");
+	}
+
+	/**
+	 * An answer that does not tell who holds the lease, as stores before 0.2.0 gave it.
+	 * @param outcome whether the lease was granted, and if not, why
+	 * @param fencingToken the token of the grant; {@code 0} when not granted
+	 * @param retryAfter when a new claim may succeed; {@link Duration#ZERO} when granted
+	 * @param reason for a quarantine or a misconfigured store, why; empty otherwise
+	 */
+	public Acquisition(Outcome outcome, long fencingToken, Duration retryAfter, String reason) {
+		this(outcome, fencingToken, retryAfter, reason, null);
 	}
 
 	/**
@@ -55,6 +73,18 @@ public record Acquisition(Outcome outcome, long fencingToken, Duration retryAfte
 	 */
 	public static Acquisition held(Duration remaining) {
 		return new Acquisition(Outcome.HELD, 0, remaining, "");
+	}
+
+	/**
+	 * A refusal because another instance, named, holds the lease.
+	 * @param remaining the time the other instance's lease has left
+	 * @param holderInstanceId the instance id of the holder
+	 * @return the acquisition
+	 * @since 0.2.0
+	 */
+	public static Acquisition held(Duration remaining, String holderInstanceId) {
+		Assert.hasText(holderInstanceId, "'holderInstanceId' must not be empty");
+		return new Acquisition(Outcome.HELD, 0, remaining, "", holderInstanceId);
 	}
 
 	/**

@@ -146,6 +146,9 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 	// The last refusal that was worth a log line: logged once until the outcome changes. I/O threads, one at a time.
 	private @Nullable Outcome reportedRefusal;
 
+	// The leader this instance was last told to follow, so that a change of leader is logged once.
+	private @Nullable String reportedHolder;
+
 	/**
 	 * Creates an elector on the threads of the {@link ElectionRuntime#shared() shared runtime}.
 	 * @param role the role
@@ -418,6 +421,7 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 		this.lease = grant;
 		this.term = grant;
 		this.reportedRefusal = null;
+		this.reportedHolder = null;
 		scheduleExpiry(grant);
 		long token = grant.leadership().fencingToken();
 		logger.info(() -> "Granted leadership of '%s' to '%s' (token %d)".formatted(this.role, this.instanceId,
@@ -682,10 +686,12 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 
 	private void reportRefusal(Acquisition acquisition) {
 		Outcome outcome = acquisition.outcome();
-		if (outcome == this.reportedRefusal) {
+		String holder = acquisition.holderInstanceId();
+		if (outcome == this.reportedRefusal && (holder == null || holder.equals(this.reportedHolder))) {
 			return;
 		}
 		switch (outcome) {
+			case HELD -> reportFollowing(holder);
 			case DUPLICATE -> logger.warn(() -> ("Another process with instance id '%s' holds the lease of '%s', so "
 					+ "this one follows: instance ids must be unique. Remove leader.election.instance-id to get a "
 					+ "generated one, or give each instance its own.").formatted(this.instanceId, this.role));
@@ -694,10 +700,27 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 			case MISCONFIGURED -> logger.error(() -> "Cannot elect a leader of '%s': %s".formatted(this.role,
 					reason(acquisition)));
 			default -> {
-				// Another instance holding the lease is the normal state of a follower.
 			}
 		}
 		this.reportedRefusal = outcome;
+	}
+
+	// Once when this instance starts following, and once per change of leader, so that a follower does not look stuck.
+	private void reportFollowing(@Nullable String holder) {
+		String previous = this.reportedHolder;
+		if (holder == null) {
+			logger.info(() -> "Following: another instance leads '%s'".formatted(this.role));
+		}
+		else if (previous == null || previous.equals(holder)) {
+			logger.info(() -> "Following '%s', the leader of '%s'".formatted(holder, this.role));
+		}
+		else {
+			logger.info(() -> "Following '%s', the new leader of '%s' (was '%s')".formatted(holder, this.role,
+					previous));
+		}
+		if (holder != null) {
+			this.reportedHolder = holder;
+		}
 	}
 
 	// The reply to a renewal sent with a batch. Under the monitor.

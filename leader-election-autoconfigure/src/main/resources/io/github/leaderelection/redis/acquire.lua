@@ -7,7 +7,8 @@
 -- ARGV[5]  caller's hostname   ARGV[6]  caller's start, epoch ms
 -- ARGV[7]  '1' to quarantine a role met for the first time on a server that is new or was flushed, '0' not to
 -- Returns  {status, value, counter, stamp, reason, detail}:
---          1 granted: value is the token;  0 held by another instance: value is the ms its lease has left;
+--          1 granted: value is the token;  0 held by another instance: value is the ms its lease has left,
+--          reason is the holder's instance id;
 --          3 held under the caller's instance id with another nonce (a duplicate id): value as for 0;
 --          2 quarantined: value is the ms left, reason says why, detail is the server's uptime in seconds;
 --          4 misconfigured: reason is the eviction policy, detail is maxmemory; nothing is read or written.
@@ -69,11 +70,11 @@ if lock and lock ~= ARGV[1] then
   if remaining < 0 then
     remaining = 0
   end
-  local status = 0
-  if string.match(lock, '^(.*) %S+$') == string.match(ARGV[1], '^(.*) %S+$') then
-    status = 3
+  local holder = string.match(lock, '^(.*) %S+$')
+  if holder == string.match(ARGV[1], '^(.*) %S+$') then
+    return { 3, remaining, counter(KEYS), current, '', 0 }
   end
-  return { status, remaining, counter(KEYS), current, '', 0 }
+  return { 0, remaining, counter(KEYS), current, holder or lock, 0 }
 end
 
 -- A missing counter starts above Redis's clock in microseconds and above every token the caller has seen.

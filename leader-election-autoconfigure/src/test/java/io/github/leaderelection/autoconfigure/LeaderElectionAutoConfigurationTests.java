@@ -20,6 +20,8 @@ package io.github.leaderelection.autoconfigure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -202,7 +204,7 @@ class LeaderElectionAutoConfigurationTests {
 	}
 
 	@Test
-	void disabledGivesNoBeans() {
+	void disabledMakesTheElectionAutoConfigurationBackOff() {
 		this.contextRunner.withPropertyValues("leader.election.enabled=false").run((context) -> {
 			assertThat(context).hasNotFailed()
 				.hasSingleBean(RedisConnectionFactory.class)
@@ -332,49 +334,49 @@ class LeaderElectionAutoConfigurationTests {
 	@Test
 	void zeroLeaseDurationFails() {
 		this.contextRunner.withPropertyValues("leader.election.lease-duration=0")
-			.run(failsOn("leader.election.lease-duration", Duration.ZERO, "for example 10s"));
+			.run(failsOn("leader.election.lease-duration", "0", "for example 10s"));
 	}
 
 	@Test
 	void negativeLeaseDurationFails() {
 		this.contextRunner.withPropertyValues("leader.election.lease-duration=-10s")
-			.run(failsOn("leader.election.lease-duration", Duration.ofSeconds(-10), "for example 10s"));
+			.run(failsOn("leader.election.lease-duration", "-10s", "for example 10s"));
 	}
 
 	@Test
 	void zeroRenewIntervalFails() {
 		this.contextRunner.withPropertyValues("leader.election.renew-interval=0ms")
-			.run(failsOn("leader.election.renew-interval", Duration.ZERO, "for example 3s"));
+			.run(failsOn("leader.election.renew-interval", "0ms", "for example 3s"));
 	}
 
 	@Test
 	void negativeRenewIntervalFails() {
 		this.contextRunner.withPropertyValues("leader.election.renew-interval=-3s")
-			.run(failsOn("leader.election.renew-interval", Duration.ofSeconds(-3), "for example 3s"));
+			.run(failsOn("leader.election.renew-interval", "-3s", "for example 3s"));
 	}
 
 	@Test
 	void zeroRetryIntervalFails() {
 		this.contextRunner.withPropertyValues("leader.election.retry-interval=0s")
-			.run(failsOn("leader.election.retry-interval", Duration.ZERO, "for example 1s"));
+			.run(failsOn("leader.election.retry-interval", "0s", "for example 1s"));
 	}
 
 	@Test
 	void negativeRetryIntervalFails() {
 		this.contextRunner.withPropertyValues("leader.election.retry-interval=-1s")
-			.run(failsOn("leader.election.retry-interval", Duration.ofSeconds(-1), "for example 1s"));
+			.run(failsOn("leader.election.retry-interval", "-1s", "for example 1s"));
 	}
 
 	@Test
 	void negativeElectionJitterFails() {
 		this.contextRunner.withPropertyValues("leader.election.election-jitter=-1ms")
-			.run(failsOn("leader.election.election-jitter", Duration.ofMillis(-1), "for example 200ms"));
+			.run(failsOn("leader.election.election-jitter", "-1ms", "for example 200ms"));
 	}
 
 	@Test
 	void negativeDrainTimeoutFails() {
 		this.contextRunner.withPropertyValues("leader.election.drain-timeout=-1s")
-			.run(failsOn("leader.election.drain-timeout", Duration.ofSeconds(-1), "for example 30s, or 0"));
+			.run(failsOn("leader.election.drain-timeout", "-1s", "for example 30s, or 0"));
 	}
 
 	@Test
@@ -386,7 +388,7 @@ class LeaderElectionAutoConfigurationTests {
 	@Test
 	void leaseDurationNotAboveRenewAndTwoRetriesFails() {
 		this.contextRunner.withPropertyValues("leader.election.lease-duration=4s")
-			.run(failsOn("leader.election.lease-duration", Duration.ofSeconds(4),
+			.run(failsOn("leader.election.lease-duration", "4s",
 					"Must exceed renew-interval plus two retry-intervals (5s here), so that a leader can retry a failed renewal, for example 10s."));
 	}
 
@@ -395,7 +397,7 @@ class LeaderElectionAutoConfigurationTests {
 		this.contextRunner
 			.withPropertyValues("leader.election.lease-duration=2s", "leader.election.renew-interval=1s",
 					"leader.election.retry-interval=500ms")
-			.run(failsOn("leader.election.lease-duration", Duration.ofSeconds(2), "renew-interval"));
+			.run(failsOn("leader.election.lease-duration", "2s", "renew-interval"));
 	}
 
 	@Test
@@ -489,6 +491,58 @@ class LeaderElectionAutoConfigurationTests {
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("Invalid value '0s' for configuration property 'leader.election.roles[batch.nightly].renew-interval'")
 			.contains("Must be positive, for example 3s.");
+	}
+
+	@Test
+	void theReadmeQuotesTheFailureAnalysisOfABadLeaseAsItIsPrinted(CapturedOutput output) throws IOException {
+		SpringApplication application = new SpringApplication(InvalidLeaseApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.setRegisterShutdownHook(false);
+		assertThatException().isThrownBy(() -> application.run("--spring.main.banner-mode=off",
+				"--leader.election.mode=standalone", "--leader.election.lease-duration=5s"));
+		String printed = output.getAll();
+		String description = printed.substring(printed.indexOf("Description:") + "Description:".length(),
+				printed.indexOf("Action:"));
+		String readme = Files.readString(Path.of("..", "README.md"));
+		int intro = readme.indexOf("for instance `--leader.election.lease-duration=5s` prints:");
+		assertThat(intro).isPositive();
+		int start = readme.indexOf("```text", intro) + "```text".length();
+		String quoted = readme.substring(start, readme.indexOf("```", start));
+		assertThat(words(quoted)).isEqualTo(words(description));
+	}
+
+	@Test
+	void aDurationWithoutAUnitIsSaidToBeReadAsMilliseconds() {
+		this.contextRunner.withPropertyValues("leader.election.lease-duration=5000")
+			.run(failsOn("leader.election.lease-duration", "5000",
+					"Must exceed renew-interval plus two retry-intervals (5s here), so that a leader can retry a failed renewal, for example 10s. A value without a unit is read as milliseconds: 5000 is 5s."));
+		this.contextRunner.withPropertyValues("leader.election.roles.reports.retry-interval=-100")
+			.run(failsOn("leader.election.roles.reports.retry-interval", "-100",
+					"Must be positive, for example 1s. A value without a unit is read as milliseconds: -100 is -100ms."));
+	}
+
+	@Test
+	void durationsInMessagesAreWrittenAsBootReadsThemNeverInIsoForm() {
+		this.contextRunner
+			.withPropertyValues("leader.election.roles.reports.renew-interval=1500ms",
+					"leader.election.roles.reports.lease-duration=PT3S")
+			.run((context) -> {
+				InvalidConfigurationPropertyValueException ex = invalidProperty(context);
+				assertThat(ex.getValue()).isEqualTo("PT3S");
+				assertThat(ex.getMessage()).contains("(3500ms here)").contains("for example 7s.");
+			});
+		this.contextRunner.withPropertyValues("leader.election.roles.reports.renew-interval=8s")
+			.run((context) -> assertThat(invalidProperty(context).getMessage()).doesNotContain("PT"));
+		assertThat(LeaderElectionProperties.print(Duration.ofSeconds(5))).isEqualTo("5s");
+		assertThat(LeaderElectionProperties.print(Duration.ofMinutes(2))).isEqualTo("120s");
+		assertThat(LeaderElectionProperties.print(Duration.ofMillis(1500))).isEqualTo("1500ms");
+		assertThat(LeaderElectionProperties.print(Duration.ofNanos(250_000))).isEqualTo("250us");
+		assertThat(LeaderElectionProperties.print(Duration.ofNanos(1))).isEqualTo("1ns");
+		assertThat(LeaderElectionProperties.print(Duration.ofMillis(-1))).isEqualTo("-1ms");
+	}
+
+	private static List<String> words(String text) {
+		return List.of(text.trim().split("\\s+"));
 	}
 
 	@Test
@@ -703,54 +757,54 @@ class LeaderElectionAutoConfigurationTests {
 	@Test
 	void zeroRoleLeaseDurationFails() {
 		this.contextRunner.withPropertyValues("leader.election.roles.reports.lease-duration=0")
-			.run(failsOn("leader.election.roles.reports.lease-duration", Duration.ZERO, "Must be positive, for example 10s."));
+			.run(failsOn("leader.election.roles.reports.lease-duration", "0", "Must be positive, for example 10s."));
 	}
 
 	@Test
 	void negativeRoleRenewIntervalFails() {
 		this.contextRunner.withPropertyValues("leader.election.roles.reports.renew-interval=-1s")
-			.run(failsOn("leader.election.roles.reports.renew-interval", Duration.ofSeconds(-1),
+			.run(failsOn("leader.election.roles.reports.renew-interval", "-1s",
 					"Must be positive, for example 3s."));
 	}
 
 	@Test
 	void zeroRoleRetryIntervalFails() {
 		this.contextRunner.withPropertyValues("leader.election.roles.reports.retry-interval=0s")
-			.run(failsOn("leader.election.roles.reports.retry-interval", Duration.ZERO,
+			.run(failsOn("leader.election.roles.reports.retry-interval", "0s",
 					"Must be positive, for example 1s."));
 	}
 
 	@Test
 	void negativeRoleElectionJitterFails() {
 		this.contextRunner.withPropertyValues("leader.election.roles.reports.election-jitter=-1ms")
-			.run(failsOn("leader.election.roles.reports.election-jitter", Duration.ofMillis(-1),
+			.run(failsOn("leader.election.roles.reports.election-jitter", "-1ms",
 					"for example 200ms, or 0 for no jitter"));
 	}
 
 	@Test
 	void negativeRoleDrainTimeoutFails() {
 		this.contextRunner.withPropertyValues("leader.election.roles.reports.drain-timeout=-1s")
-			.run(failsOn("leader.election.roles.reports.drain-timeout", Duration.ofSeconds(-1), "for example 30s, or 0"));
+			.run(failsOn("leader.election.roles.reports.drain-timeout", "-1s", "for example 30s, or 0"));
 	}
 
 	@Test
 	void roleLeaseDurationNotAboveItsRenewAndTwoRetriesFails() {
 		this.contextRunner.withPropertyValues("leader.election.roles.reports.lease-duration=1s")
-			.run(failsOn("leader.election.roles.reports.lease-duration", Duration.ofSeconds(1),
+			.run(failsOn("leader.election.roles.reports.lease-duration", "1s",
 					"Must exceed renew-interval plus two retry-intervals (5s here), so that a leader can retry a failed renewal, for example 10s."));
 	}
 
 	@Test
 	void inheritedLeaseDurationNotAboveTheRoleRenewIntervalFailsNamingTheRoleLease() {
 		this.contextRunner.withPropertyValues("leader.election.roles.reports.renew-interval=8s")
-			.run(failsOn("leader.election.roles.reports.lease-duration", Duration.ofSeconds(10),
+			.run(failsOn("leader.election.roles.reports.lease-duration", "10s",
 					"Role 'reports' takes its lease-duration from leader.election.lease-duration: set leader.election.roles.reports.lease-duration."));
 	}
 
 	@Test
 	void roleWithDotsFailsNamingItsPropertyInBrackets() {
 		this.contextRunner.withPropertyValues("leader.election.roles[batch.nightly].retry-interval=0")
-			.run(failsOn("leader.election.roles[batch.nightly].retry-interval", Duration.ZERO, "for example 1s"));
+			.run(failsOn("leader.election.roles[batch.nightly].retry-interval", "0", "for example 1s"));
 	}
 
 	@Test
@@ -759,7 +813,7 @@ class LeaderElectionAutoConfigurationTests {
 			.withPropertyValues("leader.election.redis.replicas=1", "leader.election.redis.replica-timeout=500ms",
 					"leader.election.roles.reports.lease-duration=1s", "leader.election.roles.reports.renew-interval=600ms",
 					"leader.election.roles.reports.retry-interval=100ms")
-			.run(failsOn("leader.election.redis.replica-timeout", Duration.ofMillis(500),
+			.run(failsOn("leader.election.redis.replica-timeout", "500ms",
 					"Must be below lease-duration minus renew-interval of role 'reports' (400ms here)"));
 	}
 

@@ -64,6 +64,7 @@ class RedisLeaseStoreConfigurationTests {
 			assertThat(properties.isQuarantineNewServer()).isTrue();
 			assertThat(properties.getReplicas()).isZero();
 			assertThat(properties.getReplicaTimeout()).isEqualTo(Duration.ofMillis(500));
+			assertThat(properties.isFailFast()).isFalse();
 			assertThat(context.getBean(RedisLeaseStore.class).options()).isEqualTo(RedisLeaseStore.Options.DEFAULTS);
 		});
 	}
@@ -78,6 +79,52 @@ class RedisLeaseStoreConfigurationTests {
 	}
 
 	@Test
+	void failFastReachesTheStoreAndStartsWhenRedisAnswers() {
+		this.contextRunner.withPropertyValues("leader.election.redis.fail-fast=true").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(RedisLeaseStore.class).options().failFast()).isTrue();
+		});
+	}
+
+	@Test
+	void failFastFailsTheStartWhenRedisIsStoppedNamingTheServerAndTheProperty(CapturedOutput output) {
+		redis.server().stop();
+		try {
+			SpringApplication application = new SpringApplication(RedisApplication.class);
+			application.setWebApplicationType(WebApplicationType.NONE);
+			application.setRegisterShutdownHook(false);
+			assertThatException().isThrownBy(() -> application.run("--spring.main.banner-mode=off",
+					"--spring.data.redis.host=" + redis.host(), "--spring.data.redis.port=" + redis.port(),
+					"--spring.data.redis.timeout=1s", "--leader.election.redis.fail-fast=true"))
+				.satisfies((ex) -> assertThat(NestedExceptionUtils.getMostSpecificCause(ex)).isNotNull());
+			assertThat(output).contains("APPLICATION FAILED TO START")
+				.contains("Leader election could not reach Redis at %s:%d as the application started, and "
+					.formatted(redis.host(), redis.port()) + "leader.election.redis.fail-fast is true: ")
+				.contains("Action:")
+				.contains("set leader.election.redis.fail-fast=false to start anyway");
+		}
+		finally {
+			redis.server().restart();
+		}
+	}
+
+	@Test
+	void withoutFailFastTheStartSucceedsWhileRedisIsStopped() {
+		redis.server().stop();
+		try {
+			this.contextRunner.run((context) -> assertThat(context).hasNotFailed());
+		}
+		finally {
+			redis.server().restart();
+		}
+	}
+
+	@Test
+	void redisUnreachableFailureAnalyzerIgnoresOtherFailures() {
+		assertThat(new RedisUnreachableFailureAnalyzer().analyze(new IllegalStateException("other"))).isNull();
+	}
+
+	@Test
 	void negativeReplicasFail() {
 		this.contextRunner.withPropertyValues("leader.election.redis.replicas=-1")
 			.run((context) -> assertInvalid(context.getStartupFailure(), "leader.election.redis.replicas", -1,
@@ -88,7 +135,7 @@ class RedisLeaseStoreConfigurationTests {
 	void aReplicaTimeoutThatIsNotPositiveFails() {
 		this.contextRunner.withPropertyValues("leader.election.redis.replica-timeout=0ms")
 			.run((context) -> assertInvalid(context.getStartupFailure(), "leader.election.redis.replica-timeout",
-					Duration.ZERO, "Must be positive, for example 500ms."));
+					"0ms", "Must be positive, for example 500ms."));
 	}
 
 	@Test
@@ -97,7 +144,7 @@ class RedisLeaseStoreConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed());
 		this.contextRunner.withPropertyValues("leader.election.redis.replicas=1", "leader.election.redis.replica-timeout=7s")
 			.run((context) -> assertInvalid(context.getStartupFailure(), "leader.election.redis.replica-timeout",
-					Duration.ofSeconds(7), "Must be below lease-duration minus renew-interval (7s here)"));
+					"7s", "Must be below lease-duration minus renew-interval (7s here)"));
 	}
 
 	@Test

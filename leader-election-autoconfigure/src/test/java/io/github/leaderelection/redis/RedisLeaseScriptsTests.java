@@ -105,10 +105,11 @@ class RedisLeaseScriptsTests {
 	}
 
 	@Test
-	void acquireWhileAnotherInstanceHoldsTheLeaseRepliesWithItsRemainingTimeAndTheCounter() {
+	void acquireWhileAnotherInstanceHoldsTheLeaseRepliesWithItsRemainingTimeItsInstanceIdAndTheCounter() {
 		long token = acquire(ONE, 5000).value();
 		Reply reply = acquire(TWO, 5000);
 		assertThat(reply.status()).isEqualTo(HELD);
+		assertThat(reply.reason()).isEqualTo("one");
 		assertThat(reply.value()).isPositive().isLessThanOrEqualTo(5000).isGreaterThan(4000);
 		assertThat(reply.counter()).isEqualTo(token);
 		assertThat(reply.stamp()).isEqualTo(stamp());
@@ -122,6 +123,7 @@ class RedisLeaseScriptsTests {
 		long token = acquire(ONE, 5000).value();
 		Reply reply = acquire(ONE_AGAIN, 5000);
 		assertThat(reply.status()).isEqualTo(DUPLICATE);
+		assertThat(reply.reason()).isEmpty();
 		assertThat(reply.value()).isPositive().isLessThanOrEqualTo(5000).isGreaterThan(4000);
 		assertThat(reply.counter()).isEqualTo(token);
 		assertThat(get(LOCK)).isEqualTo(ONE);

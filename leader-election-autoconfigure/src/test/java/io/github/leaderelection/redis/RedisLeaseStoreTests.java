@@ -17,6 +17,8 @@
 
 package io.github.leaderelection.redis;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -372,6 +374,67 @@ class RedisLeaseStoreTests extends LeaseStoreContractTests {
 	@Test
 	void unreachableRedisFailsEveryCallAndIsLoggedOncePerOutage(CapturedOutput output) throws InterruptedException {
 		assertUnreachableRedisFailsEveryCallAndIsLoggedOncePerOutage(this.stores, output);
+	}
+
+	@Test
+	void anOutageIsRemindedOfAtABoundedRateAndItsLengthToldWhenItEnds(CapturedOutput output) {
+		RedisLeaseStore store = this.stores.create();
+		Duration interval = Duration.ofMillis(500);
+		store.remindOfOutagesEvery(interval);
+		String reminder = this.stores.target() + " is still unreachable after ";
+		assertThat(store.acquire(claim("orders", "one", LEASE)).isGranted()).isTrue();
+		long stopped = System.nanoTime();
+		this.stores.server().stop();
+		// Calls as an elector makes them, one after another: each fails once the client gives up.
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+			assertThatExceptionOfType(DataAccessException.class).isThrownBy(() -> store.currentLeader("orders"));
+			return StringUtils.countOccurrencesOf(output.getAll(), reminder) >= 3;
+		});
+		long outage = System.nanoTime() - stopped;
+		assertThat(StringUtils.countOccurrencesOf(output.getAll(), this.stores.target() + " is unreachable")).isOne();
+		// At most one reminder per interval since the first WARN.
+		assertThat((long) StringUtils.countOccurrencesOf(output.getAll(), reminder))
+			.isLessThanOrEqualTo(outage / interval.toNanos());
+		assertThat(output.getAll().lines()).filteredOn((line) -> line.contains(reminder))
+			.allMatch((line) -> line.contains("WARN") && line.matches(".*after [0-9.]+ (ms|s), leader election waits.*"));
+		this.stores.server().restart();
+		awaitReachable(store);
+		assertThat(output.getAll()).containsPattern(
+				Pattern.quote(this.stores.target()) + " is reachable again after [0-9.]+ (ms|s|min)");
+	}
+
+	@Test
+	void failFastStartFailsWhenNothingListensNamingTheServer() throws IOException {
+		int port;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			port = socket.getLocalPort();
+		}
+		LettuceConnectionFactory connectionFactory = new LettuceConnectionFactory("127.0.0.1", port);
+		connectionFactory.afterPropertiesSet();
+		connectionFactory.start();
+		try {
+			RedisLeaseStore store = new RedisLeaseStore(connectionFactory, "app", Duration.ofSeconds(1),
+					RedisLeaseStore.Options.DEFAULTS.withFailFast(true));
+			assertThatExceptionOfType(RedisUnreachableException.class).isThrownBy(store::start)
+				.withMessageStartingWith("Redis at 127.0.0.1:%d is unreachable: ".formatted(port))
+				.satisfies((ex) -> assertThat(ex.target()).isEqualTo("Redis at 127.0.0.1:" + port));
+			assertThat(store.isRunning()).isFalse();
+			// Without it the store starts, and the electors follow until Redis can be reached.
+			RedisLeaseStore lenient = new RedisLeaseStore(connectionFactory, "app", Duration.ofSeconds(1));
+			lenient.start();
+			assertThat(lenient.isRunning()).isTrue();
+			lenient.stop();
+		}
+		finally {
+			connectionFactory.destroy();
+		}
+	}
+
+	@Test
+	void failFastStartSucceedsWhenRedisAnswers() {
+		RedisLeaseStore store = this.stores.create(RedisLeaseStore.Options.DEFAULTS.withFailFast(true));
+		assertThat(store.isRunning()).isTrue();
+		assertThat(store.options().failFast()).isTrue();
 	}
 
 	@Test

@@ -90,6 +90,24 @@ public abstract class LeaseStoreContractTests {
 		assertThat(refused.retryAfter()).isPositive()
 			.isLessThanOrEqualTo(lease)
 			.isGreaterThan(lease.minus(Duration.ofSeconds(1)));
+		// Optional in the SPI; a store that knows the holder names it, and names it right.
+		if (tellsTheHolder()) {
+			assertThat(refused.holderInstanceId()).isEqualTo("first");
+		}
+		else {
+			assertThat(refused.holderInstanceId()).isIn(null, "first");
+		}
+	}
+
+	@Test
+	public void refusalsNameTheHolderOnlyWhenAnotherInstanceHoldsTheLease() {
+		Duration lease = LONGEST_LEASE;
+		LeaseStore first = createStore();
+		assertThat(first.acquire(claim("first", lease)).holderInstanceId()).isNull();
+		assertThat(first.acquire(claim("first", lease)).holderInstanceId()).isNull();
+		Acquisition duplicate = createStore().acquire(claim(new LeaseHolder("first", "another-nonce"), lease));
+		assertThat(duplicate.outcome()).isEqualTo(Outcome.DUPLICATE);
+		assertThat(duplicate.holderInstanceId()).isNull();
 	}
 
 	@Test
@@ -404,6 +422,14 @@ public abstract class LeaseStoreContractTests {
 		assertThat(Duration.ofNanos(System.nanoTime() - lossNoticed)).isGreaterThanOrEqualTo(lease.minusMillis(100));
 		assertThat(granted.get().isGranted()).isTrue();
 		assertThat(granted.get().fencingToken()).isGreaterThan(before);
+	}
+
+	/**
+	 * Whether the store names the holder in a refusal ({@link Acquisition#holderInstanceId()}), which the SPI leaves
+	 * optional; the suite then checks that it names the right one.
+	 */
+	protected boolean tellsTheHolder() {
+		return true;
 	}
 
 	/**

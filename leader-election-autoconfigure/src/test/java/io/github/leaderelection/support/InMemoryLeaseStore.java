@@ -83,7 +83,7 @@ final class InMemoryLeaseStore implements LeaseStore {
 		synchronized (this) {
 			LeaseHolder holder = this.holders.get(claim.role());
 			if (holder != null && !holder.equals(claim.holder())) {
-				return Acquisition.held(claim.leaseDuration());
+				return Acquisition.held(claim.leaseDuration(), holder.instanceId());
 			}
 			this.holders.put(claim.role(), claim.holder());
 			return Acquisition.granted(++this.token);

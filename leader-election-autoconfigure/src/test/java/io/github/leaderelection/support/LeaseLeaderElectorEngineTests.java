@@ -230,6 +230,41 @@ class LeaseLeaderElectorEngineTests {
 	}
 
 	@Test
+	void aFollowerNamesTheLeaderOnceAndAgainWhenTheLeaderChanges(CapturedOutput output) {
+		this.store.refuseWith(Acquisition.held(Duration.ofMillis(20), "node-2"));
+		this.elector.start();
+		await().atMost(TIMEOUT).until(() -> this.store.acquires() >= 4);
+		assertThat(occurrences(output.toString(), "Following 'node-2', the leader of 'orders'")).isOne();
+		this.store.refuseWith(Acquisition.held(Duration.ofMillis(20), "node-3"));
+		int before = this.store.acquires();
+		await().atMost(TIMEOUT).until(() -> this.store.acquires() >= before + 4);
+		assertThat(occurrences(output.toString(), "Following 'node-3', the new leader of 'orders' (was 'node-2')"))
+			.isOne();
+		assertThat(occurrences(output.toString(), "Following '")).isEqualTo(2);
+	}
+
+	@Test
+	void aFollowerOfAStoreThatDoesNotNameTheHolderSaysSoOnce(CapturedOutput output) {
+		this.store.refuseWith(Acquisition.held(Duration.ofMillis(20)));
+		this.elector.start();
+		await().atMost(TIMEOUT).until(() -> this.store.acquires() >= 4);
+		assertThat(occurrences(output.toString(), "Following: another instance leads 'orders'")).isOne();
+	}
+
+	@Test
+	void aFormerLeaderNamesTheLeaderItFollowsAgain(CapturedOutput output) {
+		this.store.refuseWith(Acquisition.held(Duration.ofMillis(20), "node-2"));
+		this.elector.start();
+		await().atMost(TIMEOUT).until(() -> this.store.acquires() >= 2);
+		this.store.refuseWith(null);
+		await().atMost(TIMEOUT).until(this.elector::isLeader);
+		this.elector.stop();
+		this.store.refuseWith(Acquisition.held(Duration.ofMillis(20), "node-2"));
+		this.elector.start();
+		await().atMost(TIMEOUT).until(() -> occurrences(output.toString(), "Following 'node-2', the leader") == 2);
+	}
+
+	@Test
 	void aFollowerAdmitsNoWork() {
 		this.store.refuseWith(Acquisition.held(Duration.ofMinutes(1)));
 		this.elector.start();

@@ -36,7 +36,11 @@ import io.github.leaderelection.test.RedisServerExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,6 +48,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Behaviour of {@link LeaseLeaderElector} against a real redis-server, on one-second leases.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class LeaseLeaderElectorTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -99,6 +104,23 @@ class LeaseLeaderElectorTests {
 				.until(() -> this.contenders.leaders(role) == 1);
 			started.forEach(Contender::stop);
 		}
+	}
+
+	@Test
+	void followersNameTheLeaderOnRedisAndItsSuccessor(CapturedOutput output) {
+		Contender first = this.contenders.start("named", "first");
+		await().atMost(TIMEOUT).until(first.elector()::isLeader);
+		Contender second = this.contenders.start("named", "second");
+		Contender third = this.contenders.start("named", "third");
+		await().atMost(TIMEOUT)
+			.until(() -> output.toString().contains("Following 'first', the leader of 'named'")
+					&& output.toString().split("Following 'first', the leader of 'named'", -1).length == 3);
+		first.stop();
+		await().atMost(TIMEOUT).until(() -> second.elector().isLeader() || third.elector().isLeader());
+		String next = second.elector().isLeader() ? "second" : "third";
+		await().atMost(TIMEOUT)
+			.until(() -> output.toString()
+				.contains("Following '%s', the new leader of 'named' (was 'first')".formatted(next)));
 	}
 
 	@Test
