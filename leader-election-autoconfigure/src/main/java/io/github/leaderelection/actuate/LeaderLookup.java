@@ -98,8 +98,9 @@ public final class LeaderLookup implements AutoCloseable {
 		if (electors.isEmpty()) {
 			return Map.of();
 		}
+		Future<?> task;
 		try {
-			Future<?> task = this.executor.submit(() -> {
+			task = this.executor.submit(() -> {
 				for (LeaderElector elector : electors) {
 					if (Thread.currentThread().isInterrupted()) {
 						return;
@@ -107,13 +108,18 @@ public final class LeaderLookup implements AutoCloseable {
 					readings.put(elector.role(), readOne(elector));
 				}
 			});
-			await(task);
 		}
 		catch (RejectedExecutionException ex) {
 			return collect(electors, readings, "Not read: too many reads of the store are waiting already");
 		}
-		return collect(electors, readings,
+		boolean done = await(task);
+		Map<String, Reading> result = collect(electors, readings,
 				"No answer from the store within " + human(this.timeout) + " (read in turn with other roles)");
+		if (!done) {
+			// Only now: a read that the interrupt ends must not show up in the result as failed.
+			task.cancel(true);
+		}
+		return result;
 	}
 
 	/**
@@ -142,20 +148,22 @@ public final class LeaderLookup implements AutoCloseable {
 		this.executor.shutdownNow();
 	}
 
-	private void await(Future<?> task) {
+	private boolean await(Future<?> task) {
 		try {
 			task.get(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+			return true;
 		}
 		catch (TimeoutException ex) {
-			task.cancel(true);
+			return false;
 		}
 		catch (InterruptedException ex) {
-			task.cancel(true);
 			Thread.currentThread().interrupt();
+			return false;
 		}
 		catch (ExecutionException ex) {
 			// readOne catches what a store throws: only an Error gets here.
 			logger.warn(ex, "Reading the current leaders failed");
+			return true;
 		}
 	}
 
