@@ -113,6 +113,9 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 
 	private volatile Instant startedAt = Instant.now();
 
+	// When a store call last returned without an exception, by the wall clock: for health checks.
+	private volatile @Nullable Instant lastStoreContact;
+
 	// Incremented by every start: a store call that returns into a later start is ignored.
 	private long generation;
 
@@ -278,7 +281,27 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 
 	@Override
 	public Optional<LeaderInfo> currentLeader() {
-		return this.store.currentLeader(this.role);
+		Optional<LeaderInfo> leader = this.store.currentLeader(this.role);
+		storeReached();
+		return leader;
+	}
+
+	/**
+	 * When a store call of this elector (a claim, a renewal, a release or a {@link #currentLeader()} read) last
+	 * returned without an exception, whatever its answer, by the wall clock; for health checks. Does no I/O.
+	 * @return the time of the last contact, or empty when no store call has returned yet
+	 * @since 0.2.0
+	 */
+	public Optional<Instant> lastStoreContact() {
+		return Optional.ofNullable(this.lastStoreContact);
+	}
+
+	/**
+	 * When this elector was last started, by the wall clock, or created if it has never started.
+	 * @since 0.2.0
+	 */
+	public Instant startedAt() {
+		return this.startedAt;
 	}
 
 	@Override
@@ -638,6 +661,7 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 		try {
 			acquisition = this.store.acquire(new LeaseClaim(this.role, this.holder, this.hostname, this.startedAt,
 					this.settings.leaseDuration()));
+			storeReached();
 		}
 		catch (RuntimeException ex) {
 			logger.debug(() -> "Claim of '%s' failed: %s".formatted(this.role, ex.getMessage()));
@@ -757,6 +781,7 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 	private long release() {
 		try {
 			boolean released = this.store.release(this.role, this.holder);
+			storeReached();
 			logger.debug(() -> "Released '%s': %s".formatted(this.role, released));
 		}
 		catch (RuntimeException ex) {
@@ -764,6 +789,10 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 					ex.getMessage()));
 		}
 		return 0;
+	}
+
+	private void storeReached() {
+		this.lastStoreContact = Instant.ofEpochMilli(this.clock.wallMillis());
 	}
 
 	private void onReleased() {
@@ -1013,6 +1042,7 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 
 		@Override
 		public void renewed(boolean renewed, long sentNanos, long sentMillis) {
+			storeReached();
 			returned((lease) -> LeaseLeaderElector.this.renewed(lease, renewed, sentNanos, sentMillis));
 		}
 
