@@ -18,6 +18,7 @@
 package io.github.leaderelection.annotation;
 
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -57,14 +58,27 @@ final class LeaderOnlyInterceptor implements MethodInterceptor {
 	private static final boolean reactiveStreamsPresent = ClassUtils.isPresent("org.reactivestreams.Publisher",
 			LeaderOnlyInterceptor.class.getClassLoader());
 
+	private static final LeaderOnlyListener NO_LISTENER = (role, method) -> {
+	};
+
 	private final ObjectProvider<LeaderElectors> electorsProvider;
 
 	private final Map<MethodClassKey, Target> targets = new ConcurrentHashMap<>();
 
+	private final @Nullable ObjectProvider<LeaderOnlyListener> listenersProvider;
+
 	private volatile @Nullable LeaderElectors electors;
 
+	private volatile @Nullable LeaderOnlyListener listener;
+
 	LeaderOnlyInterceptor(ObjectProvider<LeaderElectors> electors) {
+		this(electors, null);
+	}
+
+	LeaderOnlyInterceptor(ObjectProvider<LeaderElectors> electors,
+			@Nullable ObjectProvider<LeaderOnlyListener> listeners) {
 		this.electorsProvider = electors;
+		this.listenersProvider = listeners;
 	}
 
 	@Override
@@ -75,6 +89,7 @@ final class LeaderOnlyInterceptor implements MethodInterceptor {
 		Optional<LeaderWork> admitted = elector.admit(target.description());
 		if (admitted.isEmpty()) {
 			logger.debug(() -> "Skipped %s: not the leader of '%s'".formatted(target.description(), elector.role()));
+			listener().skipped(target.role(), target.method());
 			return skipped(target.method().getReturnType());
 		}
 		LeaderWork work = admitted.get();
@@ -126,6 +141,30 @@ final class LeaderOnlyInterceptor implements MethodInterceptor {
 					: electors.defaultRole();
 			return new Target(role, targetClass.getSimpleName() + "." + method.getName() + "()", method);
 		});
+	}
+
+	// Looked up at the first skip, normally once the context has been refreshed; later skips read one volatile
+	// field and allocate nothing.
+	private LeaderOnlyListener listener() {
+		LeaderOnlyListener listener = this.listener;
+		if (listener == null) {
+			List<LeaderOnlyListener> listeners = (this.listenersProvider != null)
+					? this.listenersProvider.orderedStream().toList() : List.of();
+			listener = switch (listeners.size()) {
+				case 0 -> NO_LISTENER;
+				case 1 -> listeners.get(0);
+				default -> {
+					LeaderOnlyListener[] all = listeners.toArray(new LeaderOnlyListener[0]);
+					yield (role, method) -> {
+						for (LeaderOnlyListener each : all) {
+							each.skipped(role, method);
+						}
+					};
+				}
+			};
+			this.listener = listener;
+		}
+		return listener;
 	}
 
 	private LeaderElectors electors() {
