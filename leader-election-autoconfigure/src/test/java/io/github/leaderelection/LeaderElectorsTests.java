@@ -76,8 +76,8 @@ class LeaderElectorsTests {
 			for (Future<?> creator : creators) {
 				creator.get(30, TimeUnit.SECONDS);
 			}
-			assertThat(seen).doesNotHaveDuplicates()
-				.containsExactlyInAnyOrderElementsOf(this.electors.electors().stream().map(LeaderElector::role).toList());
+			List<String> created = this.electors.electors().stream().map(LeaderElector::role).toList();
+			assertThat(seen).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(created);
 			assertThat(seen).hasSize(1000);
 		}
 		finally {

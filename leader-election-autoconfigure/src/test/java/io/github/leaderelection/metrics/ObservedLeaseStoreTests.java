@@ -147,7 +147,9 @@ class ObservedLeaseStoreTests {
 		ObservedLeaseStore store = observed(false);
 		store.acquire(claim("orders", LeaseHolder.withRandomNonce("node-1")));
 		store.acquire(claim("reports", LeaseHolder.withRandomNonce("node-1")));
-		Timer timer = this.meters.get(ObservedLeaseStore.NAME).tags("operation", "acquire", "outcome", "granted").timer();
+		Timer timer = this.meters.get(ObservedLeaseStore.NAME)
+			.tags("operation", "acquire", "outcome", "granted")
+			.timer();
 		assertThat(timer.count()).isEqualTo(2);
 		assertThat(timer.getId().getTag("role")).isNull();
 	}

@@ -75,7 +75,8 @@ class ScheduledJobsMetricsTests {
 
 	private String metric(ConfigurableApplicationContext context, String path) {
 		String port = context.getEnvironment().getProperty("local.server.port");
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/metrics/" + path))
+		URI uri = URI.create("http://localhost:" + port + "/actuator/metrics/" + path);
+		HttpRequest request = HttpRequest.newBuilder(uri)
 			.timeout(Duration.ofSeconds(10))
 			.build();
 		try {
