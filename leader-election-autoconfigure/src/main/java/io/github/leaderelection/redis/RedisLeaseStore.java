@@ -24,10 +24,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,15 +47,20 @@ import io.github.leaderelection.LeaderInfo;
 import io.github.leaderelection.store.Acquisition;
 import io.github.leaderelection.store.LeaseClaim;
 import io.github.leaderelection.store.LeaseHolder;
+import io.github.leaderelection.store.LeaseRenewal;
 import io.github.leaderelection.store.LeaseStore;
+import io.github.leaderelection.store.PartialRenewalException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.ClusterSlotHashUtil;
 import org.springframework.data.redis.connection.NamedNode;
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.connection.RedisClusterNode;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisNode;
@@ -92,9 +100,13 @@ import org.springframework.util.ClassUtils;
  * instance has seen. The token counter then restarts above itself, Redis's clock in microseconds and every token this
  * instance has seen. Refusals carry the counter, so every instance learns the highest token.
  * <p>
+ * {@link #renewAll(List)} sends up to {@value #MAX_RENEWALS_PER_CALL} renewals as one script call (renew-all.lua),
+ * which renews each role exactly as renew.lua would; on Redis Cluster one call per hash slot, since the keys of one
+ * call must share a slot and those of different roles do not.
+ * <p>
  * With {@link Options#replicas()} above zero, a grant or renewal counts only once that many replicas acknowledged
- * it ({@code WAIT}); both then run on a connection of their own, so that {@code WAIT} never blocks a connection
- * that the application shares.
+ * it ({@code WAIT}, once for all the renewals of one {@link #renewAll(List)}); they then run on a connection of
+ * their own, so that {@code WAIT} never blocks a connection that the application shares.
  * <p>
  * A {@link SmartLifecycle} that stops after the electors and before the connection factory, so the release
  * subscription closes while Redis is still reachable.
@@ -112,6 +124,8 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 
 	static final RedisScript<List> RENEW = script(List.class, "common.lua", "renew.lua");
 
+	static final RedisScript<List> RENEW_ALL = script(List.class, "common.lua", "renew-all.lua");
+
 	static final RedisScript<Long> RELEASE = script(Long.class, "release.lua");
 
 	static final RedisScript<List> LEADER = script(List.class, "leader.lua");
@@ -125,6 +139,14 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 	static final long DUPLICATE = 3;
 
 	static final long MISCONFIGURED = 4;
+
+	/**
+	 * Most renewals one call of renew-all.lua takes; more go as several calls. A script holds up every other
+	 * client of the server while it runs, some 20 microseconds per role on an idle 2-core machine (and several
+	 * times that on a busy one; RedisRenewAllScriptTests prints it): this keeps a call to about 10 ms there, while
+	 * the round trip of a further call costs little beside it.
+	 */
+	static final int MAX_RENEWALS_PER_CALL = 500;
 
 	/**
 	 * How long {@link #start()} waits for Redis to tell its eviction policy; a Redis that does not answer in time
@@ -147,6 +169,10 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 	private final String target;
 
 	private final ReleaseSubscriber subscriber;
+
+	// Whether renewAll groups renewals by hash slot: on Redis Cluster, and with a connection factory of unknown
+	// kind, where it may be one.
+	private final boolean bySlot;
 
 	private final Map<String, Seen> seen = new ConcurrentHashMap<>();
 
@@ -196,6 +222,7 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		this.keyPrefix = keyPrefix;
 		this.options = options;
 		this.target = describe(connectionFactory);
+		this.bySlot = client == null || client.cluster() != null;
 		this.subscriber = new ReleaseSubscriber(connectionFactory, keyPrefix, resubscribeInterval);
 	}
 
@@ -249,6 +276,139 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 					quarantineReason(reason, role, 0)));
 		}
 		return Long.valueOf(1).equals(reply.get(0));
+	}
+
+	/**
+	 * Renews each lease as {@link #renew} would, with one script call for up to {@value #MAX_RENEWALS_PER_CALL}
+	 * renewals, on Redis Cluster one for each hash slot. When a call fails, the calls left for the same server are
+	 * not sent: they would wait as long.
+	 * @throws PartialRenewalException when some calls were answered and others failed
+	 * @throws InsufficientReplicasException when the replicas did not acknowledge the renewals in time: none counts
+	 */
+	@Override
+	public List<Boolean> renewAll(List<LeaseRenewal> renewals) {
+		Assert.notNull(renewals, "'renewals' must not be null");
+		Assert.noNullElements(renewals, "'renewals' must not contain null elements");
+		List<@Nullable Boolean> outcomes = new ArrayList<>(Collections.nCopies(renewals.size(), null));
+		List<List<Integer>> batches = batches(renewals);
+		if (this.options.replicas() > 0) {
+			renewAcknowledged(renewals, batches, outcomes);
+		}
+		else {
+			renewEach(renewals, batches, outcomes);
+		}
+		List<Boolean> renewed = new ArrayList<>(outcomes.size());
+		outcomes.forEach((outcome) -> renewed.add(Boolean.TRUE.equals(outcome)));
+		return renewed;
+	}
+
+	// The indexes of the renewals of each script call, in the order given within each.
+	private List<List<Integer>> batches(List<LeaseRenewal> renewals) {
+		Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
+		for (int i = 0; i < renewals.size(); i++) {
+			int group = this.bySlot ? ClusterSlotHashUtil.calculateSlot(keys(renewals.get(i).role()).lock()) : 0;
+			groups.computeIfAbsent(group, (key) -> new ArrayList<>()).add(i);
+		}
+		List<List<Integer>> batches = new ArrayList<>();
+		for (List<Integer> group : groups.values()) {
+			for (int from = 0; from < group.size(); from += MAX_RENEWALS_PER_CALL) {
+				batches.add(group.subList(from, Math.min(group.size(), from + MAX_RENEWALS_PER_CALL)));
+			}
+		}
+		return batches;
+	}
+
+	private void renewEach(List<LeaseRenewal> renewals, List<List<Integer>> batches,
+			List<@Nullable Boolean> outcomes) {
+		@Nullable RuntimeException failure = null;
+		try (Servers servers = new Servers()) {
+			for (List<Integer> batch : batches) {
+				String role = renewals.get(batch.get(0)).role();
+				if (servers.failed(role)) {
+					continue;
+				}
+				Script call = renewAllCall(renewals, batch);
+				try {
+					record(renewals, batch, this.redis.execute(RENEW_ALL, call.keys(), call.args().toArray()),
+							outcomes);
+				}
+				catch (RuntimeException ex) {
+					servers.fail(role);
+					if (failure == null) {
+						failure = ex;
+					}
+					else {
+						failure.addSuppressed(ex);
+					}
+				}
+			}
+		}
+		if (failure == null) {
+			nowReachable();
+			return;
+		}
+		// A server that is down while others answer is still an outage, told once rather than at every call.
+		if (failure instanceof DataAccessException ex) {
+			nowUnreachable(ex);
+		}
+		if (outcomes.stream().allMatch(Objects::isNull)) {
+			throw failure;
+		}
+		throw new PartialRenewalException(outcomes, failure);
+	}
+
+	// On a connection of its own, and all or nothing: a renewal counts only once the replicas acknowledged it, and
+	// one WAIT after the last call acknowledges every write before it.
+	private void renewAcknowledged(List<LeaseRenewal> renewals, List<List<Integer>> batches,
+			List<@Nullable Boolean> outcomes) {
+		call(() -> {
+			try (RedisConnection connection = this.connectionFactory.getConnection()) {
+				for (List<Integer> batch : batches) {
+					Script call = renewAllCall(renewals, batch);
+					record(renewals, batch, evaluate(connection, RENEW_ALL, call.keys(), call.args()), outcomes);
+				}
+				if (outcomes.contains(Boolean.TRUE)) {
+					String subject = (renewals.size() == 1) ? "renewal of '%s'".formatted(renewals.get(0).role())
+							: "renewals of %d roles".formatted(renewals.size());
+					awaitReplicas(connection, subject);
+				}
+				return null;
+			}
+		});
+	}
+
+	private Script renewAllCall(List<LeaseRenewal> renewals, List<Integer> batch) {
+		List<String> keys = new ArrayList<>(batch.size() * 3);
+		List<String> args = new ArrayList<>(batch.size() * 3);
+		for (int i : batch) {
+			LeaseRenewal renewal = renewals.get(i);
+			Keys roleKeys = keys(renewal.role());
+			keys.add(roleKeys.lock());
+			keys.add(roleKeys.token());
+			keys.add(roleKeys.state());
+			args.add(encode(renewal.holder()));
+			args.add(Long.toString(renewal.leaseDuration().toMillis()));
+			args.add(Long.toString(this.seen.getOrDefault(renewal.role(), Seen.NONE).token()));
+		}
+		return new Script(keys, args);
+	}
+
+	private void record(List<LeaseRenewal> renewals, List<Integer> batch, @Nullable List<?> reply,
+			List<@Nullable Boolean> outcomes) {
+		logger.trace(() -> "renew-all.lua %s -> %s".formatted(batch.stream()
+			.map((i) -> keys(renewals.get(i).role()).lock() + " " + encode(renewals.get(i).holder()))
+			.toList(), reply));
+		Assert.state(reply != null && reply.size() == batch.size() * 2,
+				() -> "Unexpected reply to renew-all.lua for %d roles: %s".formatted(batch.size(), reply));
+		for (int j = 0; j < batch.size(); j++) {
+			String role = renewals.get(batch.get(j)).role();
+			String reason = (String) reply.get(2 * j + 1);
+			if (!reason.isEmpty()) {
+				logger.warn(() -> "Refused to renew the lease of '%s': %s".formatted(role,
+						quarantineReason(reason, role, 0)));
+			}
+			outcomes.set(batch.get(j), Long.valueOf(1).equals(reply.get(2 * j)));
+		}
 	}
 
 	@Override
@@ -385,7 +545,7 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			T reply = evaluate(connection, script, keys, args);
 			if (acknowledge.test(reply)) {
-				awaitReplicas(connection, what, role);
+				awaitReplicas(connection, "%s of '%s'".formatted(what, role));
 			}
 			return reply;
 		}
@@ -418,7 +578,8 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		return (T) strings(reply);
 	}
 
-	private void awaitReplicas(RedisConnection connection, String what, String role) {
+	// subject: what the replicas are to acknowledge, such as "renewal of 'orders'".
+	private void awaitReplicas(RedisConnection connection, String subject) {
 		int replicas = this.options.replicas();
 		Duration timeout = this.options.replicaTimeout();
 		byte[][] args = { bytes(Integer.toString(replicas)), bytes(Long.toString(timeout.toMillis())) };
@@ -426,8 +587,8 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		long acknowledged = (reply instanceof Number number) ? number.longValue() : 0;
 		if (acknowledged < replicas) {
 			InsufficientReplicasException ex = new InsufficientReplicasException(
-					"%d of %d replicas of %s acknowledged the %s of '%s' within %s, so it does not count"
-						.formatted(acknowledged, replicas, this.target, what, role, format(timeout)));
+					"%d of %d replicas of %s acknowledged the %s within %s, so it does not count"
+						.formatted(acknowledged, replicas, this.target, subject, format(timeout)));
 			if (this.acknowledged.compareAndSet(true, false)) {
 				logger.warn(() -> ex.getMessage() + "; leader election waits for the replicas");
 			}
@@ -536,11 +697,15 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 			throw ex;
 		}
 		catch (DataAccessException ex) {
-			if (this.reachable.compareAndSet(true, false)) {
-				logger.warn(() -> "%s is unreachable, leader election waits for it: %s".formatted(this.target,
-						ex.getMessage()));
-			}
+			nowUnreachable(ex);
 			throw ex;
+		}
+	}
+
+	private void nowUnreachable(DataAccessException ex) {
+		if (this.reachable.compareAndSet(true, false)) {
+			logger.warn(() -> "%s is unreachable, leader election waits for it: %s".formatted(this.target,
+					ex.getMessage()));
 		}
 	}
 
@@ -696,6 +861,61 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 			}
 			return "Redis at " + this.host + ":" + this.port;
 		}
+
+	}
+
+	/**
+	 * The servers that failed a call of one {@link #renewAll(List)}, so that no more calls go to them. Which server
+	 * a role's keys live on is what the client knows of the cluster, looked up only once a call failed.
+	 */
+	private final class Servers implements AutoCloseable {
+
+		private final List<String> failed = new ArrayList<>();
+
+		private @Nullable RedisClusterConnection cluster;
+
+		boolean failed(String role) {
+			return !this.failed.isEmpty() && this.failed.contains(serverOf(role));
+		}
+
+		void fail(String role) {
+			this.failed.add(serverOf(role));
+		}
+
+		private String serverOf(String role) {
+			if (!RedisLeaseStore.this.bySlot) {
+				return "";
+			}
+			try {
+				RedisClusterConnection cluster = this.cluster;
+				if (cluster == null) {
+					cluster = RedisLeaseStore.this.connectionFactory.getClusterConnection();
+					this.cluster = cluster;
+				}
+				RedisClusterNode node = cluster.clusterGetNodeForSlot(ClusterSlotHashUtil.calculateSlot(keys(role).lock()));
+				return node.getHost() + ":" + node.getPort();
+			}
+			catch (RuntimeException ex) {
+				// Not a cluster after all, or one whose layout the client does not know: one server, as far as
+				// the store can tell.
+				return "";
+			}
+		}
+
+		@Override
+		public void close() {
+			RedisClusterConnection cluster = this.cluster;
+			if (cluster != null) {
+				cluster.close();
+			}
+		}
+
+	}
+
+	/**
+	 * The keys and values of one script call.
+	 */
+	private record Script(List<String> keys, List<String> args) {
 
 	}
 

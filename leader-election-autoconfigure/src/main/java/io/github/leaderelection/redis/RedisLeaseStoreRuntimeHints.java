@@ -29,7 +29,7 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
  */
 public final class RedisLeaseStoreRuntimeHints implements RuntimeHintsRegistrar {
 
-	static final String[] SCRIPTS = { "common.lua", "acquire.lua", "renew.lua", "release.lua", "leader.lua" };
+	static final String[] SCRIPTS = { "common.lua", "acquire.lua", "renew.lua", "renew-all.lua", "release.lua", "leader.lua" };
 
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {

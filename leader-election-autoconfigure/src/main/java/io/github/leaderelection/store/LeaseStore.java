@@ -19,10 +19,14 @@ package io.github.leaderelection.store;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
 import io.github.leaderelection.LeaderInfo;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
 
 /**
  * Where leases live: the SPI between the elector and a store such as Redis. Each operation on one role is atomic
@@ -56,17 +60,36 @@ public interface LeaseStore {
 	boolean renew(String role, LeaseHolder holder, Duration leaseDuration);
 
 	/**
-	 * Renews several leases, as {@link #renew} would one by one, in as few round trips as the store allows.
-	 * @param renewals the leases to extend
+	 * Renews several leases, as {@link #renew} would one by one, in as few round trips as the store allows. Each
+	 * renewal is atomic on its own, not the batch: one may be extended while another is refused. A store overrides
+	 * this to send renewals together where it can; the default calls {@link #renew} for each in turn and stops at the
+	 * first that fails.
+	 * @param renewals the leases to renew, of distinct roles or not
 	 * @return per renewal, in the order given, whether it was extended
+	 * @throws PartialRenewalException when the store answered some renewals and could not be reached for the others;
+	 * its {@link PartialRenewalException#outcomes() outcomes} tell which
 	 * @throws RuntimeException when the store could not be reached for any of them (the caller retries all)
 	 * @since 0.2.0
 	 */
 	default List<Boolean> renewAll(List<LeaseRenewal> renewals) {
-		List<Boolean> renewed = new ArrayList<>(renewals.size());
-		for (LeaseRenewal renewal : renewals) {
-			renewed.add(renew(renewal.role(), renewal.holder(), renewal.leaseDuration()));
+		Assert.notNull(renewals, "'renewals' must not be null");
+		Assert.noNullElements(renewals, "'renewals' must not contain null elements");
+		List<@Nullable Boolean> outcomes = new ArrayList<>(Collections.nCopies(renewals.size(), null));
+		for (int i = 0; i < renewals.size(); i++) {
+			LeaseRenewal renewal = renewals.get(i);
+			try {
+				outcomes.set(i, renew(renewal.role(), renewal.holder(), renewal.leaseDuration()));
+			}
+			catch (RuntimeException ex) {
+				// The next call would most likely wait as long for the same store: leave the rest to a retry.
+				if (i == 0) {
+					throw ex;
+				}
+				throw new PartialRenewalException(outcomes, ex);
+			}
 		}
+		List<Boolean> renewed = new ArrayList<>(renewals.size());
+		outcomes.forEach((outcome) -> renewed.add(Boolean.TRUE.equals(outcome)));
 		return renewed;
 	}
 

@@ -20,13 +20,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.leaderelection.store.LeaseStore;
 import org.jspecify.annotations.Nullable;
@@ -65,6 +66,8 @@ public final class ElectionRuntime implements AutoCloseable {
 
 	private final Scheduler scheduler = new Scheduler();
 
+	private final AtomicLong sequence = new AtomicLong();
+
 	private final Map<LeaseStore, RenewalBatcher> batchers = new ConcurrentHashMap<>();
 
 	private ElectionRuntime(Executor io, boolean virtual) {
@@ -82,8 +85,9 @@ public final class ElectionRuntime implements AutoCloseable {
 	 */
 	public static ElectionRuntime platformThreads(int ioThreads) {
 		Assert.isTrue(ioThreads > 0, "'ioThreads' must be positive");
+		// Releases and claims go ahead of renewals, which have time to spare (see Queued).
 		ThreadPoolExecutor io = new ThreadPoolExecutor(ioThreads, ioThreads, 0, TimeUnit.MILLISECONDS,
-				new LinkedBlockingQueue<>(), daemonThreads("leader-election-io-", true));
+				new PriorityBlockingQueue<>(), daemonThreads("leader-election-io-", true));
 		return new ElectionRuntime(io, false);
 	}
 
@@ -151,6 +155,26 @@ public final class ElectionRuntime implements AutoCloseable {
 		};
 	}
 
+	/**
+	 * A store call waiting for an I/O thread: those a handover waits for first, then in the order they came.
+	 */
+	private record Queued(Runnable task, boolean first, long sequence) implements Runnable, Comparable<Queued> {
+
+		@Override
+		public void run() {
+			this.task.run();
+		}
+
+		@Override
+		public int compareTo(Queued other) {
+			if (this.first != other.first) {
+				return this.first ? -1 : 1;
+			}
+			return Long.compare(this.sequence, other.sequence);
+		}
+
+	}
+
 	private final class Scheduler implements ElectionScheduler {
 
 		@Override
@@ -167,8 +191,18 @@ public final class ElectionRuntime implements AutoCloseable {
 
 		@Override
 		public void execute(Runnable task) {
+			submit(task, false);
+		}
+
+		@Override
+		public void executeFirst(Runnable task) {
+			submit(task, true);
+		}
+
+		private void submit(Runnable task, boolean first) {
 			try {
-				ElectionRuntime.this.io.execute(task);
+				long sequence = ElectionRuntime.this.sequence.getAndIncrement();
+				ElectionRuntime.this.io.execute(new Queued(task, first, sequence));
 			}
 			catch (RejectedExecutionException ex) {
 				// Closed: what an elector still does as it stops (a release, an unsubscribe) runs on the caller's

@@ -38,6 +38,15 @@ interface ElectionScheduler {
 	void execute(Runnable task);
 
 	/**
+	 * Runs a store call that a handover waits for, such as a release or the claim that follows one, ahead of the
+	 * calls queued with {@link #execute(Runnable)}, whose renewals have time to spare.
+	 * @param task the task
+	 */
+	default void executeFirst(Runnable task) {
+		execute(task);
+	}
+
+	/**
 	 * A task that may still be cancelled.
 	 */
 	@FunctionalInterface

@@ -552,7 +552,7 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 		long generation = this.generation;
 		long now = this.clock.nanoTime();
 		if (this.releaseOwed) {
-			this.next = this.scheduler.schedule(() -> this.scheduler.execute(() -> step(generation)), 0);
+			this.next = this.scheduler.schedule(() -> this.scheduler.executeFirst(() -> step(generation)), 0);
 			return;
 		}
 		switch (this.state) {
@@ -565,7 +565,7 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 				this.next = this.renewals.submit(renewal, earliest, due);
 			}
 			case FOLLOWING -> this.next = this.scheduler
-				.schedule(() -> this.scheduler.execute(() -> step(generation)), delayNanos);
+				.schedule(() -> this.scheduler.executeFirst(() -> step(generation)), delayNanos);
 			case SITTING_OUT -> this.next = this.scheduler.schedule(() -> sitOutOver(generation),
 					Math.max(delayNanos, this.sitOutUntilNanos - now));
 			case STOPPING -> endStopping();

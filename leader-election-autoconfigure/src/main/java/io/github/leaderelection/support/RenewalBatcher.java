@@ -23,6 +23,7 @@ import java.util.TreeMap;
 
 import io.github.leaderelection.store.LeaseRenewal;
 import io.github.leaderelection.store.LeaseStore;
+import io.github.leaderelection.store.PartialRenewalException;
 import io.github.leaderelection.support.ElectionScheduler.Cancellable;
 import org.jspecify.annotations.Nullable;
 
@@ -131,6 +132,20 @@ final class RenewalBatcher {
 		List<Boolean> renewed;
 		try {
 			renewed = (renewals.size() == 1) ? List.of(renew(renewals.get(0))) : this.store.renewAll(renewals);
+		}
+		catch (PartialRenewalException ex) {
+			// Some answered (one node of a cluster down, say): apply those, retry the others.
+			List<@Nullable Boolean> outcomes = ex.outcomes();
+			for (int i = 0; i < sent.size(); i++) {
+				Boolean outcome = (i < outcomes.size()) ? outcomes.get(i) : null;
+				if (outcome != null) {
+					sent.get(i).renewed(outcome, sentNanos, sentMillis);
+				}
+				else {
+					sent.get(i).failed(ex);
+				}
+			}
+			return;
 		}
 		catch (RuntimeException ex) {
 			sent.forEach((member) -> member.failed(ex));

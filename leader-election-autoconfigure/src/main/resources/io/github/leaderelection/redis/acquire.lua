@@ -29,9 +29,9 @@ local current, replid2, serverInfo = stamp()
 local uptime = tonumber(field(serverInfo, 'uptime_in_seconds'))
 local lock = redis.call('GET', KEYS[1])
 
-local reason = loss(lock, ARGV[3], seenToken, nowMillis, current, replid2)
+local reason = loss(KEYS, lock, ARGV[3], seenToken, nowMillis, current, replid2)
 if reason then
-  local token = quarantine(reason, lease, seenToken, nowMicros, nowMillis, current)
+  local token = quarantine(KEYS, reason, lease, seenToken, nowMicros, nowMillis, current)
   return { 2, lease, token, current, reason, uptime }
 end
 
@@ -52,7 +52,7 @@ if redis.call('EXISTS', KEYS[3]) == 0 then
   redis.call('HSET', KEYS[3], 'server', current)
   if wait > 0 then
     redis.call('HSET', KEYS[3], 'quarantineUntil', string.format('%d', nowMillis + wait), 'quarantineReason', why)
-    return { 2, wait, counter(), current, why, uptime }
+    return { 2, wait, counter(KEYS), current, why, uptime }
   end
 elseif redis.call('HGET', KEYS[3], 'server') ~= current then
   -- A new replication id of the same data set (see moved()): keep the stamp current.
@@ -61,7 +61,7 @@ end
 
 local pending = redis.call('HMGET', KEYS[3], 'quarantineUntil', 'quarantineReason')
 if pending[1] and tonumber(pending[1]) > nowMillis then
-  return { 2, tonumber(pending[1]) - nowMillis, counter(), current, pending[2], uptime }
+  return { 2, tonumber(pending[1]) - nowMillis, counter(KEYS), current, pending[2], uptime }
 end
 
 if lock and lock ~= ARGV[1] then
@@ -73,7 +73,7 @@ if lock and lock ~= ARGV[1] then
   if string.match(lock, '^(.*) %S+$') == string.match(ARGV[1], '^(.*) %S+$') then
     status = 3
   end
-  return { status, remaining, counter(), current, '', 0 }
+  return { status, remaining, counter(KEYS), current, '', 0 }
 end
 
 -- A missing counter starts above Redis's clock in microseconds and above every token the caller has seen.

@@ -1,5 +1,6 @@
--- common.lua: what acquire.lua and renew.lua share; RedisLeaseStore puts it in front of each of them.
--- Both take KEYS[1] lock, KEYS[2] fencing-token counter, KEYS[3] state hash, all of one role.
+-- common.lua: what acquire.lua, renew.lua and renew-all.lua share; RedisLeaseStore puts it in front of each of them.
+-- The keys of one role come as a table {lock, fencing-token counter, state hash}: KEYS itself for acquire.lua and
+-- renew.lua, three consecutive KEYS per role for renew-all.lua.
 
 -- A lock that is missing this many milliseconds or less before the expiry the state records expired in time:
 -- TIME and the expiry Redis applies to SET ... PX may differ by a millisecond or two.
@@ -41,18 +42,18 @@ local function moved(saved, current, replid2)
   return savedRun ~= run or not string.match(replid2, '^0+$')
 end
 
-local function counter()
-  return tonumber(redis.call('GET', KEYS[2]) or '0')
+local function counter(keys)
+  return tonumber(redis.call('GET', keys[2]) or '0')
 end
 
 -- After a sign of loss: tokens go on above the counter, Redis's clock in microseconds and every token the caller
 -- has seen; the lock goes, and nobody is granted until a former leader's deadline has surely passed.
-local function quarantine(reason, lease, seenToken, nowMicros, nowMillis, current)
-  local token = math.max(counter(), nowMicros, seenToken)
-  redis.call('SET', KEYS[2], string.format('%d', token))
-  redis.call('DEL', KEYS[1])
-  redis.call('HDEL', KEYS[3], unpack(HOLDER_FIELDS))
-  redis.call('HSET', KEYS[3], 'server', current, 'quarantineUntil', string.format('%d', nowMillis + lease),
+local function quarantine(keys, reason, lease, seenToken, nowMicros, nowMillis, current)
+  local token = math.max(counter(keys), nowMicros, seenToken)
+  redis.call('SET', keys[2], string.format('%d', token))
+  redis.call('DEL', keys[1])
+  redis.call('HDEL', keys[3], unpack(HOLDER_FIELDS))
+  redis.call('HSET', keys[3], 'server', current, 'quarantineUntil', string.format('%d', nowMillis + lease),
     'quarantineReason', reason)
   return token
 end
@@ -60,8 +61,8 @@ end
 -- Why the role's data may have been lost or rolled back since the caller last saw it, or nil: the state is gone
 -- although the caller saw it, or was written by another server; the lock vanished before the expiry the state
 -- records; the counter is below a token the caller has seen.
-local function loss(lock, seenStamp, seenToken, nowMillis, current, replid2)
-  if redis.call('EXISTS', KEYS[3]) == 0 then
+local function loss(keys, lock, seenStamp, seenToken, nowMillis, current, replid2)
+  if redis.call('EXISTS', keys[3]) == 0 then
     if seenStamp ~= '' then
       return 'data-gone'
     end
@@ -70,16 +71,36 @@ local function loss(lock, seenStamp, seenToken, nowMillis, current, replid2)
     end
     return nil
   end
-  local saved = redis.call('HMGET', KEYS[3], 'server', 'holder', 'expiresAt')
+  local saved = redis.call('HMGET', keys[3], 'server', 'holder', 'expiresAt')
   if not saved[1] or moved(saved[1], current, replid2) then
     return 'moved'
   end
   if not lock and saved[2] and tonumber(saved[3]) - nowMillis > EXPIRY_TOLERANCE then
     return 'lock-vanished'
   end
-  if counter() < seenToken then
+  if counter(keys) < seenToken then
     return 'rolled-back'
   end
   return nil
 end
 
+-- Extends the lease of one role only while the caller still holds it and the role's data shows no sign of loss:
+-- renew.lua runs it for its role, renew-all.lua for each of its roles. nowMicros to replid2 as clock() and stamp()
+-- return them. Returns 1, '' when extended; 0, '' when the lock is gone or another holder's (never re-creates it);
+-- 0 and the reason after a sign of loss, which quarantines the role as acquire.lua does.
+local function renewOne(keys, holder, lease, seenToken, nowMicros, nowMillis, current, replid2)
+  local lock = redis.call('GET', keys[1])
+  -- The caller has seen the state: it holds, or held, the lease.
+  local reason = loss(keys, lock, 'seen', seenToken, nowMillis, current, replid2)
+  if reason then
+    quarantine(keys, reason, lease, seenToken, nowMicros, nowMillis, current)
+    return 0, reason
+  end
+  if lock ~= holder then
+    return 0, ''
+  end
+  redis.call('PEXPIRE', keys[1], lease)
+  redis.call('HSET', keys[3], 'server', current, 'expiresAt', string.format('%d', nowMillis + lease),
+    'lastRenewedAt', string.format('%d', nowMillis))
+  return 1, ''
+end

@@ -131,9 +131,16 @@ final class Checker {
 		checkSlowListeners();
 		Map<Fault.Kind, Integer> byKind = new EnumMap<>(Fault.Kind.class);
 		this.snapshot.faults().forEach((fault) -> byKind.merge(fault.kind(), 1, Integer::sum));
+		Map<Integer, Integer> stepSizes = new HashMap<>();
+		this.snapshot.faults().forEach((fault) -> stepSizes.merge(fault.step(), 1, Integer::sum));
+		Map<Fault.Kind, Integer> mixedByKind = new EnumMap<>(Fault.Kind.class);
+		this.snapshot.faults()
+			.stream()
+			.filter((fault) -> stepSizes.get(fault.step()) > 1)
+			.forEach((fault) -> mixedByKind.merge(fault.kind(), 1, Integer::sum));
 		return new Verdict(List.copyOf(this.problems), Map.copyOf(this.reported), runs.size(), terms.size(),
 				count("overlap"), fenced, count("validity-overlap"), Math.max(0, this.snapshot.grants().size() - 1),
-				longest, byKind, outcomes, List.copyOf(this.exemptions));
+				longest, byKind, mixedByKind, outcomes, List.copyOf(this.exemptions));
 	}
 
 	// Terms, from each instance's store calls in the order it sent them.
@@ -852,12 +859,14 @@ final class Checker {
 	 * @param handovers grants after the first
 	 * @param longestWithoutLeader the longest time without a leader
 	 * @param faultsByKind faults injected, by kind
+	 * @param mixedByKind faults injected in mixes (steps of several faults), by kind
 	 * @param outcomes what followed each fault
 	 * @param beyondLease what went wrong during faults that no lease can make safe
 	 */
 	record Verdict(List<String> problems, Map<String, Integer> problemCounts, long executions, long terms,
 			long overlaps, long fencedOverlaps, long validityOverlaps, long handovers, Gap longestWithoutLeader,
-			Map<Fault.Kind, Integer> faultsByKind, List<FaultOutcome> outcomes, List<Exemption> beyondLease) {
+			Map<Fault.Kind, Integer> faultsByKind, Map<Fault.Kind, Integer> mixedByKind, List<FaultOutcome> outcomes,
+			List<Exemption> beyondLease) {
 
 		boolean passed() {
 			return this.problems.isEmpty();
@@ -865,6 +874,13 @@ final class Checker {
 
 		long count(String kind) {
 			return this.problemCounts.getOrDefault(kind, 0);
+		}
+
+		/**
+		 * How many faults of the kind were injected in mixes.
+		 */
+		int mixed(Fault.Kind kind) {
+			return this.mixedByKind.getOrDefault(kind, 0);
 		}
 
 	}

@@ -34,6 +34,7 @@ import io.github.leaderelection.faults.Timeline.Start;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * Tests for {@link Checker} on histories written by hand, in milliseconds: each rule with a history that breaks it
@@ -426,6 +427,46 @@ class CheckerTests {
 		// The same history without the failover is the election's fault.
 		this.faults.clear();
 		assertThat(check(5000).count("validity-overlap")).isOne();
+	}
+
+	@Test
+	void failoverThatLosesWritesInAMixIsCountedApartFromTheKillOfTheMasterOnly() {
+		// In one mix: a follower paused, and the master killed while its replica was cut off, so that the promoted
+		// replica lost b's grant and a was granted the same token.
+		run("a", 0, 300, 310);
+		acquire("b", 5, 100);
+		this.faults.add(new Fault(1, 1, Fault.Kind.FOLLOWER_PAUSE, "c", ms(200), ms(4200)));
+		this.faults.add(new Fault(2, 1, Fault.Kind.SENTINEL_FAILOVER, "redis", ms(500), ms(1500)));
+		acquire("a", 5, 1600);
+		this.calls.add(new Call("b", Call.Kind.RENEW, ms(1700), ms(1710), "refused", 0));
+		this.grants.add(new Grant("a", 5, ms(1600)));
+		this.revokes.add(new Revoke("a", 5, ms(6000), "YIELDED"));
+		Verdict verdict = check(6000);
+		// What went wrong before the kill is the election's fault, in the same mix too.
+		assertThat(verdict.problems()).containsExactly("a ran the job at 0.300 s without a lease");
+		assertThat(verdict.beyondLease()).extracting(Checker.Exemption::kind)
+			.containsExactlyInAnyOrder("shared-token", "grant-order", "validity-overlap");
+		assertThat(verdict.beyondLease()).allMatch((exemption) -> exemption.fault().number() == 2);
+		assertThat(verdict.mixed(Fault.Kind.SENTINEL_FAILOVER)).isOne();
+		// A failover to a replica that has every write excuses nothing.
+		this.faults.set(1, new Fault(2, 1, Fault.Kind.SENTINEL_MASTER_KILLED, "redis", ms(500), ms(1500)));
+		Verdict inSync = check(6000);
+		assertThat(inSync.beyondLease()).isEmpty();
+		assertThat(inSync.count("shared-token")).isOne();
+		assertThat(inSync.count("validity-overlap")).isOne();
+		assertThat(inSync.mixed(Fault.Kind.SENTINEL_MASTER_KILLED)).isOne();
+	}
+
+	@Test
+	void onlyFaultsOfStepsOfSeveralFaultsCountAsMixed() {
+		lead("a", 1, 100, 9000);
+		this.faults.add(new Fault(1, 1, Fault.Kind.SENTINEL_FAILOVER, "redis", ms(1000), ms(1000)));
+		this.faults.add(new Fault(2, 2, Fault.Kind.SENTINEL_FAILOVER, "redis", ms(3000), ms(3000)));
+		this.faults.add(new Fault(3, 2, Fault.Kind.FOLLOWER_PAUSE, "b", ms(3100), ms(5000)));
+		Verdict verdict = check(9000);
+		assertThat(verdict.faultsByKind()).containsEntry(Fault.Kind.SENTINEL_FAILOVER, 2);
+		assertThat(verdict.mixedByKind()).containsOnly(entry(Fault.Kind.SENTINEL_FAILOVER, 1),
+				entry(Fault.Kind.FOLLOWER_PAUSE, 1));
 	}
 
 	@Test

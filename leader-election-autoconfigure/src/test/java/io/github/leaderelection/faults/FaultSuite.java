@@ -55,10 +55,11 @@ import org.springframework.util.FileSystemUtils;
 
 /**
  * Runs instances of {@link FaultApplication} in JVMs of their own, each connected to one Redis (with Redis's default
- * snapshots) through a {@link TcpProxy} of its own, injects every kind of fault once and then random ones for a
- * while, then, with new instances on a {@link RedisSentinels} set-up, two failovers, and checks what the instances
- * recorded with the {@link Checker}. Writes {@code summary.json}, {@code summary.md}, the histories and the
- * instances' logs to its directory. Every process it starts is stopped by its PID, also when it fails.
+ * snapshots) through a {@link TcpProxy} of its own, injects every kind of fault once and then random mixes of them for
+ * a while; then, with new instances on a {@link RedisSentinels} set-up, two failovers alone and random mixes that each
+ * hold a failover; and checks what the instances recorded with the {@link Checker}. Writes {@code summary.json},
+ * {@code summary.md}, the histories and the instances' logs to its directory. Every process it starts is stopped by
+ * its PID, also when it fails.
  */
 final class FaultSuite {
 
@@ -73,6 +74,9 @@ final class FaultSuite {
 	private static final Duration LONG_RUN = Duration.ofSeconds(3);
 
 	private static final Duration INTO_LONG_RUN = Duration.ofSeconds(1);
+
+	// What a master's PING to its replicas, every 10 s, adds to the replication stream: no write of the election.
+	private static final long PING_BYTES = "*1\r\n$4\r\nPING\r\n".length();
 
 	/**
 	 * The faults injected alone, in this order, before the random mixes.
@@ -94,6 +98,24 @@ final class FaultSuite {
 	private static final List<Fault.Kind> FOLLOWER_PARTS = List.of(Fault.Kind.FOLLOWER_PAUSE,
 			Fault.Kind.FOLLOWER_CUT_OFF);
 
+	/**
+	 * The failovers, injected alone in this order at the start of the Sentinel phase; each mix of that phase holds one.
+	 */
+	static final List<Fault.Kind> FAILOVERS = List.of(Fault.Kind.SENTINEL_FAILOVER, Fault.Kind.SENTINEL_MASTER_KILLED);
+
+	// Instances of the Sentinel phase have no proxy: no faults of their links.
+	private static final List<Fault.Kind> SENTINEL_LEADER_PARTS = List.of(Fault.Kind.SIGTERM_LEADER,
+			Fault.Kind.SIGKILL_LEADER, Fault.Kind.SIGSTOP_LEADER, Fault.Kind.LONG_RUN_SIGTERM,
+			Fault.Kind.LONG_RUN_YIELD);
+
+	private static final List<Fault.Kind> SENTINEL_FOLLOWER_PARTS = List.of(Fault.Kind.FOLLOWER_PAUSE);
+
+	/**
+	 * The fewest mixes of the Sentinel phase, whatever their share of the time: the first stages the failover that
+	 * loses writes.
+	 */
+	static final int MIN_SENTINEL_MIXES = 2;
+
 	private final Settings settings;
 
 	private final Path directory;
@@ -112,6 +134,17 @@ final class FaultSuite {
 
 	private volatile Duration work = SHORT_RUN;
 
+	// The Redis of the current phase: one server, or a Sentinel set-up.
+	private @Nullable RedisFaults redis;
+
+	private @Nullable RedisSentinels sentinels;
+
+	// The replica cut off for the failover of the current step, and the master that failover killed, to be restarted
+	// as a replica once the step is over; -1 for none.
+	private int cutReplica = -1;
+
+	private int failedMaster = -1;
+
 	// When the suite last began to stop its instances: the end of the time that counts.
 	private long stoppingNanos;
 
@@ -129,24 +162,24 @@ final class FaultSuite {
 				this.settings.describe());
 		String aborted = null;
 		long ended;
+		Random random = new Random(this.settings.seed());
 		// Redis's default persistence: faults that roll Redis back restart it from older files.
 		try (RedisServer server = RedisServer.startWith(RedisFaults.SNAPSHOTS)) {
-			RedisFaults redis = new RedisFaults(server, this.directory.resolve("redis-older"), ROLE);
+			this.redis = new RedisFaults(server, this.directory.resolve("redis-older"), ROLE);
 			say("Started %s with snapshots (save %s)", server, RedisFaults.SNAPSHOTS[1]);
 			try {
 				for (int slot = 1; slot <= this.settings.instances(); slot++) {
-					launch(slot, redis);
+					launch(slot);
 				}
 				for (Instance instance : List.copyOf(this.instances)) {
 					awaitReady(instance);
 				}
 				for (Fault.Kind kind : ALONE) {
-					inject(kind, redis);
+					inject(kind);
 				}
-				Random random = new Random(this.settings.seed());
-				long mixEnds = System.nanoTime() + this.settings.mix().toNanos();
+				long mixEnds = System.nanoTime() + this.settings.standaloneMix().toNanos();
 				while (System.nanoTime() - mixEnds < 0) {
-					injectMix(random, redis);
+					injectMix(random, LEADER_PARTS, REDIS_PARTS, FOLLOWER_PARTS, null);
 				}
 				// Observe the recovery from the last fault too: the checker judges every fault by its recovery.
 				awaitLeader();
@@ -163,10 +196,11 @@ final class FaultSuite {
 			}
 			finally {
 				stopAll();
+				this.redis = null;
 			}
 		}
 		if (aborted == null && this.settings.sentinel()) {
-			aborted = runSentinelPhase();
+			aborted = runSentinelPhase(random);
 		}
 		ended = this.stoppingNanos;
 		this.timeline.poll();
@@ -178,22 +212,33 @@ final class FaultSuite {
 		return report;
 	}
 
-	// Instances elect through Boot's Sentinel configuration: a failover to a replica that missed the last grant, then
-	// one to a replica that has every write. Only the replica links set up at the start pass through a proxy, so the
-	// lossy failover happens once per run. Returns why the phase stopped early, if it did.
-	private @Nullable String runSentinelPhase() {
+	// Instances elect through Boot's Sentinel configuration on a master, a replica and three Sentinels: a failover to
+	// the replica when it missed the last grant, then one to the replica when it has every write, then random mixes
+	// of a failover, either kind, with faults of the instances. Every failover restarts the killed master as the new
+	// master's replica, through a proxy that the next failover may cut. Returns why the phase stopped early, if it
+	// did.
+	private @Nullable String runSentinelPhase(Random random) {
 		this.timeline.phase(System.nanoTime());
 		try (RedisSentinels sentinels = RedisSentinels.start(1)) {
+			this.sentinels = sentinels;
 			say("Sentinel phase: %s", sentinels);
 			try {
 				for (int slot = 1; slot <= this.settings.instances(); slot++) {
-					launch(slot, sentinels);
+					launch(slot);
 				}
 				for (Instance instance : List.copyOf(this.instances)) {
 					awaitReady(instance);
 				}
-				injectFailover(Fault.Kind.SENTINEL_FAILOVER, sentinels);
-				injectFailover(Fault.Kind.SENTINEL_MASTER_KILLED, sentinels);
+				for (Fault.Kind kind : FAILOVERS) {
+					injectFailover(kind);
+				}
+				long mixEnds = System.nanoTime() + this.settings.sentinelMix().toNanos();
+				for (int mixes = 0; mixes < MIN_SENTINEL_MIXES || System.nanoTime() - mixEnds < 0; mixes++) {
+					// The first mix loses writes, so that every run has such a failover among other faults.
+					Fault.Kind failover = (mixes == 0) ? Fault.Kind.SENTINEL_FAILOVER
+							: FAILOVERS.get(random.nextInt(FAILOVERS.size()));
+					injectMix(random, SENTINEL_LEADER_PARTS, List.of(), SENTINEL_FOLLOWER_PARTS, failover);
+				}
 				awaitLeader();
 				return null;
 			}
@@ -208,32 +253,94 @@ final class FaultSuite {
 			}
 			finally {
 				stopAll();
+				this.sentinels = null;
 			}
 		}
 	}
 
-	private void injectFailover(Fault.Kind kind, RedisSentinels sentinels) {
+	private void injectFailover(Fault.Kind kind) {
 		Instance leader = awaitLeader();
 		this.timeline.step();
 		say("fault %d: %s (leader %s)", this.timeline.snapshot().faults().size() + 1, kind.description(),
 				leader.name());
-		sentinels.awaitReplication();
-		int master = sentinels.master();
 		if (kind == Fault.Kind.SENTINEL_FAILOVER) {
 			// The replica misses what follows: the leader's release and the next grant, lost with the master.
-			sentinels.cutOff(1);
+			cutOffReplica();
 			handover(leader);
 		}
+		Fault fault = begin(kind, null);
+		awaitGrantAfter(fault.healedNanos(), fault);
+		restartFailedMaster();
+		hold(System.nanoTime() + this.settings.settle().toNanos());
+	}
+
+	// Cuts the current master's replica off once it has every write: it misses every write from now on.
+	private void cutOffReplica() {
+		RedisSentinels sentinels = sentinels();
+		sentinels.awaitReplication();
+		this.cutReplica = sentinels.replicas().get(0);
+		sentinels.cutOff(this.cutReplica);
+	}
+
+	// Kills the master with SIGKILL, records the fault, and returns once the Sentinels agree on the replica they
+	// promoted: the fault is over then. A cut-off replica that missed nothing would lose nothing, so the kill waits
+	// until it missed a write, two leases at most: a paused leader writes nothing until another instance is granted.
+	private Fault failOver(Fault.Kind kind) {
+		RedisSentinels sentinels = sentinels();
+		int master = sentinels.master();
+		if (kind == Fault.Kind.SENTINEL_MASTER_KILLED) {
+			sentinels.awaitReplication();
+		}
+		else {
+			long deadline = System.nanoTime() + 2 * this.settings.lease().toNanos();
+			while (behind(master) <= PING_BYTES && System.nanoTime() - deadline < 0) {
+				this.timeline.poll();
+				poll();
+			}
+		}
+		long behind = (kind == Fault.Kind.SENTINEL_FAILOVER) ? behind(master) : 0;
 		Fault fault = this.timeline.fault(kind, "redis", System.nanoTime());
 		sentinels.kill(master);
+		this.failedMaster = master;
+		if (kind == Fault.Kind.SENTINEL_FAILOVER) {
+			say("fault %d: the cut-off replica %s was %d bytes of writes behind the master", fault.number(),
+					sentinels.address(this.cutReplica), behind);
+		}
 		int promoted = sentinels.awaitFailover(master);
 		long healed = System.nanoTime();
 		this.timeline.healed(fault, healed);
 		say("fault %d: the Sentinels promoted %s %d ms after kill -9 of the master", fault.number(),
 				sentinels.address(promoted), TimeUnit.NANOSECONDS.toMillis(healed - fault.injectedNanos()));
-		awaitGrantAfter(healed, fault);
-		sentinels.restartAsReplica(master);
-		hold(System.nanoTime() + this.settings.settle().toNanos());
+		return new Fault(fault.number(), fault.step(), kind, fault.target(), fault.injectedNanos(), healed);
+	}
+
+	// How many bytes of the replication stream the cut-off replica missed.
+	private long behind(int master) {
+		return sentinels().replicationOffset(master) - sentinels().replicationOffset(this.cutReplica);
+	}
+
+	private void restartFailedMaster() {
+		if (this.failedMaster >= 0) {
+			sentinels().restartAsReplica(this.failedMaster);
+			this.failedMaster = -1;
+			this.cutReplica = -1;
+		}
+	}
+
+	private RedisFaults redis() {
+		RedisFaults redis = this.redis;
+		if (redis == null) {
+			throw new IllegalStateException("No single Redis in this phase");
+		}
+		return redis;
+	}
+
+	private RedisSentinels sentinels() {
+		RedisSentinels sentinels = this.sentinels;
+		if (sentinels == null) {
+			throw new IllegalStateException("No Sentinel set-up in this phase");
+		}
+		return sentinels;
 	}
 
 	private void awaitGrantAfter(long nanos, Fault fault) {
@@ -246,7 +353,7 @@ final class FaultSuite {
 				TimeUnit.NANOSECONDS.toMillis(next[0].nanos() - fault.injectedNanos()));
 	}
 
-	private void inject(Fault.Kind kind, RedisFaults redis) {
+	private void inject(Fault.Kind kind) {
 		Instance leader = awaitLeader();
 		this.timeline.step();
 		say("fault %d: %s (leader %s)", this.timeline.snapshot().faults().size() + 1, kind.description(),
@@ -255,85 +362,85 @@ final class FaultSuite {
 		Fault fault;
 		switch (kind) {
 			case SIGTERM_LEADER, SIGKILL_LEADER -> {
-				fault = begin(kind, leader, redis);
+				fault = begin(kind, leader);
 				awaitNewLeader(fault);
-				replace(leader, redis);
+				replace(leader);
 			}
 			case SIGSTOP_LEADER -> {
-				fault = begin(kind, leader, redis);
+				fault = begin(kind, leader);
 				awaitNewLeader(fault);
 				hold(fault.injectedNanos() + 2 * lease);
-				heal(fault, leader, redis);
+				heal(fault, leader);
 				awaitRevoked(leader, "after it was continued");
 			}
 			case PARTITION_DROP, PARTITION_BLACKHOLE -> {
-				fault = begin(kind, leader, redis);
+				fault = begin(kind, leader);
 				awaitNewLeader(fault);
 				awaitRevoked(leader, "while cut off");
 				hold(fault.injectedNanos() + 2 * lease);
-				heal(fault, leader, redis);
+				heal(fault, leader);
 			}
 			case LATENCY -> {
-				fault = begin(kind, leader, redis);
+				fault = begin(kind, leader);
 				hold(fault.injectedNanos() + 2 * lease);
-				heal(fault, leader, redis);
+				heal(fault, leader);
 			}
 			case LONG_RUN_SIGTERM -> {
 				beginLongRun(leader);
-				fault = begin(kind, leader, redis);
+				fault = begin(kind, leader);
 				awaitNewLeader(fault);
 				endLongRuns();
-				replace(leader, redis);
+				replace(leader);
 			}
 			case LONG_RUN_YIELD -> {
 				beginLongRun(leader);
-				fault = begin(kind, leader, redis);
+				fault = begin(kind, leader);
 				awaitNewLeader(fault);
 				awaitRevoked(leader, "after it yielded");
 				endLongRuns();
 			}
 			case REDIS_RESTART -> {
-				fault = begin(kind, null, redis);
+				fault = begin(kind, null);
 				awaitNewLeader(fault);
 			}
 			case REDIS_PAUSE -> {
-				fault = begin(kind, null, redis);
+				fault = begin(kind, null);
 				hold(fault.injectedNanos() + 2 * lease);
-				heal(fault, null, redis);
+				heal(fault, null);
 				awaitNewLeader(fault);
 			}
 			case RDB_ROLLBACK -> {
 				// The snapshot holds the token counter before the handover; its lock expires before the restart,
 				// so Redis comes back with an older counter and no lock while the new leader believes it leads.
-				redis.keepSnapshot();
+				redis().keepSnapshot();
 				long saved = System.nanoTime();
 				handover(leader);
 				hold(saved + lease + TimeUnit.MILLISECONDS.toNanos(200));
-				fault = begin(kind, null, redis);
+				fault = begin(kind, null);
 				awaitNewLeader(fault);
 			}
 			case AOF_ROLLBACK -> {
 				// Restarted at once after the handover: Redis comes back with the former leader's lock, alive, and an
 				// older token counter.
-				redis.appendOnly();
-				redis.keepAppendOnlyFiles();
+				redis().appendOnly();
+				redis().keepAppendOnlyFiles();
 				handover(leader);
-				fault = begin(kind, null, redis);
+				fault = begin(kind, null);
 				awaitNewLeader(fault);
-				redis.snapshotsOnly();
+				redis().snapshotsOnly();
 			}
 			case LOCK_DELETED -> {
-				fault = begin(kind, null, redis);
+				fault = begin(kind, null);
 				awaitNewLeader(fault);
 			}
 			case LOCK_EVICTED -> {
-				long evictions = redis.evictions();
-				fault = begin(kind, null, redis);
-				if (redis.evictions() == evictions) {
+				long evictions = redis().evictions();
+				fault = begin(kind, null);
+				if (redis().evictions() == evictions) {
 					throw new AbortedException("the lock was not evicted under maxmemory within a lease");
 				}
 				hold(fault.injectedNanos() + lease);
-				heal(fault, null, redis);
+				heal(fault, null);
 				awaitNewLeader(fault);
 			}
 			case SLOW_LISTENER -> {
@@ -346,13 +453,13 @@ final class FaultSuite {
 				awaitCondition(() -> this.timeline.hasSlowDone(next.instance(), next.token()),
 						next.instance() + "'s slow listener did not return");
 				this.instances.forEach((instance) -> instance.send("slow 0"));
-				replace(leader, redis);
+				replace(leader);
 			}
 			case PAUSE_AND_REDIS_RESTART -> {
 				// The classic trap: the leader wakes up believing it leads, on a Redis that forgot its lease.
 				fault = this.timeline.fault(kind, leader.name(), System.nanoTime());
 				leader.pause();
-				redis.restartEmpty();
+				redis().restartEmpty();
 				awaitNewLeader(fault);
 				hold(fault.injectedNanos() + 2 * lease);
 				leader.resume();
@@ -362,7 +469,7 @@ final class FaultSuite {
 			case BLACKHOLE_AND_REDIS_RESTART -> {
 				fault = this.timeline.fault(kind, leader.name(), System.nanoTime());
 				leader.proxy().blackhole();
-				redis.restartEmpty();
+				redis().restartEmpty();
 				awaitNewLeader(fault);
 				awaitRevoked(leader, "while cut off");
 				hold(fault.injectedNanos() + 2 * lease);
@@ -372,18 +479,18 @@ final class FaultSuite {
 			case KILL_AND_REDIS_PAUSE -> {
 				fault = this.timeline.fault(kind, leader.name(), System.nanoTime());
 				leader.kill();
-				redis.server().pause();
+				redis().server().pause();
 				hold(fault.injectedNanos() + 2 * lease);
-				redis.server().resume();
+				redis().server().resume();
 				this.timeline.healed(fault, System.nanoTime());
 				awaitNewLeader(fault);
-				replace(leader, redis);
+				replace(leader);
 			}
 			case FOLLOWER_PAUSE, FOLLOWER_CUT_OFF -> {
 				Instance follower = followers(leader).get(0);
-				fault = begin(kind, follower, redis);
+				fault = begin(kind, follower);
 				hold(fault.injectedNanos() + 2 * lease);
-				heal(fault, follower, redis);
+				heal(fault, follower);
 			}
 			default -> throw new IllegalStateException("Unknown fault " + kind);
 		}
@@ -414,27 +521,37 @@ final class FaultSuite {
 	}
 
 	// The leader yields; returns once another instance was granted.
+	// The leader yields again when it is granted again first: on a busy machine the others may not claim in time.
 	private void handover(Instance leader) {
 		long sent = System.nanoTime();
+		long[] yielded = { sent };
 		leader.send("yield");
 		Grant[] next = new Grant[1];
 		awaitCondition(() -> {
 			next[0] = this.timeline.grantAfter(sent, leader.name()).orElse(null);
+			Grant first = this.timeline.grantAfter(yielded[0], null).orElse(null);
+			if (next[0] == null && first != null && first.instance().equals(leader.name())) {
+				say("%s led again (token %d); it yields again", leader.name(), first.token());
+				yielded[0] = first.nanos();
+				leader.send("yield");
+			}
 			return next[0] != null;
 		}, "no instance took over after " + leader.name() + " yielded");
 		say("%s yielded; %s leads with token %d", leader.name(), next[0].instance(), next[0].token());
 	}
 
 	// A random mix: at most one fault of each group, at least one in all; the leader's at once, the others at random
-	// moments within the first lease; every fault that lasts is healed two leases after the start.
-	private void injectMix(Random random, RedisFaults redis) {
+	// moments within the first lease; every fault that lasts is healed two leases after the start. A given failover
+	// is the mix's fault of Redis, and comes with at least one fault of an instance.
+	private void injectMix(Random random, List<Fault.Kind> leaderParts, List<Fault.Kind> redisParts,
+			List<Fault.Kind> followerParts, Fault.@Nullable Kind failover) {
 		Instance leader = awaitLeader();
 		List<Instance> followers = followers(leader);
-		Fault.@Nullable Kind leaderPart = pick(random, LEADER_PARTS);
-		Fault.@Nullable Kind redisPart = pick(random, REDIS_PARTS);
-		Fault.@Nullable Kind followerPart = pick(random, FOLLOWER_PARTS);
-		if (leaderPart == null && redisPart == null && followerPart == null) {
-			leaderPart = LEADER_PARTS.get(random.nextInt(LEADER_PARTS.size()));
+		Fault.@Nullable Kind leaderPart = pick(random, leaderParts);
+		Fault.@Nullable Kind redisPart = (failover != null) ? failover : pick(random, redisParts);
+		Fault.@Nullable Kind followerPart = pick(random, followerParts);
+		if (leaderPart == null && followerPart == null && (redisPart == null || failover != null)) {
+			leaderPart = leaderParts.get(random.nextInt(leaderParts.size()));
 		}
 		Instance follower = followers.get(random.nextInt(followers.size()));
 		long lease = this.settings.lease().toNanos();
@@ -458,35 +575,40 @@ final class FaultSuite {
 				String.join(", ", parts.stream().map((part) -> part.describe(leader)).toList()), leader.name());
 		// What a rollback restores is saved as the mix begins.
 		if (redisPart == Fault.Kind.RDB_ROLLBACK) {
-			redis.keepSnapshot();
+			redis().keepSnapshot();
 		}
 		else if (redisPart == Fault.Kind.AOF_ROLLBACK) {
-			redis.appendOnly();
-			redis.keepAppendOnlyFiles();
+			redis().appendOnly();
+			redis().keepAppendOnlyFiles();
 		}
 		boolean longRun = leaderPart == Fault.Kind.LONG_RUN_SIGTERM || leaderPart == Fault.Kind.LONG_RUN_YIELD;
 		if (longRun) {
 			beginLongRun(leader);
 		}
+		if (redisPart == Fault.Kind.SENTINEL_FAILOVER) {
+			// The replica misses every write of the mix until the master dies: renewals, releases, grants.
+			cutOffReplica();
+		}
 		long start = System.nanoTime();
 		List<Fault> faults = new ArrayList<>();
 		for (Part part : parts) {
 			hold(start + part.delay());
-			faults.add(begin(part.kind(), part.target(), redis));
+			faults.add(begin(part.kind(), part.target()));
 		}
 		hold(start + 2 * lease);
 		for (int i = 0; i < parts.size(); i++) {
-			heal(faults.get(i), parts.get(i).target(), redis);
+			heal(faults.get(i), parts.get(i).target());
 		}
 		if (longRun) {
 			endLongRuns();
 		}
 		if (redisPart == Fault.Kind.AOF_ROLLBACK) {
-			redis.snapshotsOnly();
+			redis().snapshotsOnly();
 		}
+		restartFailedMaster();
 		if (leaderPart == Fault.Kind.SIGTERM_LEADER || leaderPart == Fault.Kind.SIGKILL_LEADER
 				|| leaderPart == Fault.Kind.LONG_RUN_SIGTERM) {
-			replace(leader, redis);
+			replace(leader);
 		}
 		else if (leaderPart != null && leaderPart.removesLeader()) {
 			awaitRevoked(leader, "after the mix of faults");
@@ -511,8 +633,12 @@ final class FaultSuite {
 		return (choice < kinds.size()) ? kinds.get(choice) : null;
 	}
 
-	// Injects one fault on an instance, or on Redis when the target is null, and records it; alone or in a mix.
-	private Fault begin(Fault.Kind kind, @Nullable Instance target, RedisFaults redis) {
+	// Injects one fault on an instance, or on Redis when the target is null, and records it; alone or in a mix. A
+	// failover returns once a replica was promoted.
+	private Fault begin(Fault.Kind kind, @Nullable Instance target) {
+		if (kind == Fault.Kind.SENTINEL_FAILOVER || kind == Fault.Kind.SENTINEL_MASTER_KILLED) {
+			return failOver(kind);
+		}
 		Fault fault = this.timeline.fault(kind, (target != null) ? target.name() : "redis", System.nanoTime());
 		switch (kind) {
 			case SIGTERM_LEADER, LONG_RUN_SIGTERM -> required(target).terminate();
@@ -523,26 +649,26 @@ final class FaultSuite {
 			case LATENCY -> required(target).proxy().latency(this.settings.lease().dividedBy(4));
 			case LONG_RUN_YIELD -> required(target).send("yield");
 			case REDIS_RESTART -> {
-				redis.restartEmpty();
+				redis().restartEmpty();
 				this.timeline.healed(fault, System.nanoTime());
 			}
-			case REDIS_PAUSE -> redis.server().pause();
+			case REDIS_PAUSE -> redis().server().pause();
 			case RDB_ROLLBACK -> {
-				redis.restartFromKeptSnapshot();
+				redis().restartFromKeptSnapshot();
 				this.timeline.healed(fault, System.nanoTime());
 			}
 			case AOF_ROLLBACK -> {
-				redis.restartFromKeptAppendOnlyFiles();
+				redis().restartFromKeptAppendOnlyFiles();
 				this.timeline.healed(fault, System.nanoTime());
 			}
 			case LOCK_DELETED -> {
-				if (!redis.deleteLock()) {
+				if (!redis().deleteLock()) {
 					say("fault %d: there was no lock to delete", fault.number());
 				}
 				this.timeline.healed(fault, System.nanoTime());
 			}
 			case LOCK_EVICTED -> {
-				if (!redis.evictLock(this.settings.lease())) {
+				if (!redis().evictLock(this.settings.lease())) {
 					say("fault %d: the lock was not evicted within a lease", fault.number());
 				}
 			}
@@ -552,12 +678,12 @@ final class FaultSuite {
 	}
 
 	// Ends a fault that lasts; an instant one (a signal that ends a process, a restart) is over already.
-	private void heal(Fault fault, @Nullable Instance target, RedisFaults redis) {
+	private void heal(Fault fault, @Nullable Instance target) {
 		switch (fault.kind()) {
 			case SIGSTOP_LEADER, FOLLOWER_PAUSE -> required(target).resume();
 			case PARTITION_DROP, PARTITION_BLACKHOLE, LATENCY, FOLLOWER_CUT_OFF -> required(target).proxy().pass();
-			case REDIS_PAUSE -> redis.server().resume();
-			case LOCK_EVICTED -> redis.unlimitedMemory();
+			case REDIS_PAUSE -> redis().server().resume();
+			case LOCK_EVICTED -> redis().unlimitedMemory();
 			default -> {
 				return;
 			}
@@ -572,6 +698,12 @@ final class FaultSuite {
 		return target;
 	}
 
+	// On the Redis of the current phase.
+	private Instance launch(int slot) {
+		RedisSentinels sentinels = this.sentinels;
+		return (sentinels != null) ? launch(slot, sentinels) : launch(slot, redis());
+	}
+
 	private Instance launch(int slot, RedisFaults redis) {
 		TcpProxy proxy = TcpProxy.start(redis.server().host(), redis.server().port());
 		try {
@@ -584,7 +716,8 @@ final class FaultSuite {
 		}
 	}
 
-	// Instances of the Sentinel phase reach the Sentinels and the servers directly: Boot's Sentinel configuration.
+	// Instances of the Sentinel phase reach the Sentinels and the servers directly, through Boot's Sentinel
+	// configuration: no proxy, so no fault of their links.
 	private Instance launch(int slot, RedisSentinels sentinels) {
 		return launch(slot, List.of("--spring.data.redis.sentinel.master=" + RedisSentinels.MASTER_NAME,
 				"--spring.data.redis.sentinel.nodes=" + sentinels.sentinelNodes()), null);
@@ -624,13 +757,13 @@ final class FaultSuite {
 
 	// A stopped instance is replaced, so that others keep competing; the suite waits for it only when fewer than two
 	// instances are ready.
-	private void replace(Instance stopped, RedisFaults redis) {
+	private void replace(Instance stopped) {
 		if (!stopped.awaitExit(EXIT_TIMEOUT)) {
 			throw new AbortedException(stopped.name() + " did not exit within " + EXIT_TIMEOUT.toSeconds() + " s");
 		}
 		this.instances.remove(stopped);
 		stopped.closeProxy();
-		Instance replacement = launch(stopped.slot(), redis);
+		Instance replacement = launch(stopped.slot());
 		if (this.instances.stream().filter((instance) -> this.timeline.isReady(instance.name())).count() < 2) {
 			awaitReady(replacement);
 		}
@@ -740,7 +873,8 @@ final class FaultSuite {
 	}
 
 	/**
-	 * Lease settings and length of a run.
+	 * Lease settings and length of a run: {@code mix} is the time of random mixes, of which a third goes to the
+	 * Sentinel phase when it runs.
 	 */
 	record Settings(Duration lease, Duration renew, Duration retry, Duration jitter, int instances, Duration mix,
 			Duration settle, long seed, boolean sentinel) {
@@ -752,11 +886,28 @@ final class FaultSuite {
 					"--leader.election.election-jitter=" + this.jitter.toMillis() + "ms");
 		}
 
+		/**
+		 * Time of random mixes on one Redis behind the instances' proxies.
+		 */
+		Duration standaloneMix() {
+			return this.mix.minus(sentinelMix());
+		}
+
+		/**
+		 * Time of random mixes on the Sentinel set-up; at least {@value FaultSuite#MIN_SENTINEL_MIXES} run.
+		 */
+		Duration sentinelMix() {
+			return this.sentinel ? this.mix.dividedBy(3) : Duration.ZERO;
+		}
+
 		String describe() {
+			String sentinel = ", then through Sentinel each failover alone and %d s of random mixes with a failover in"
+					+ " each (%d at least)";
 			return ("%d instances; lease %d ms, renew %d ms, retry %d ms, jitter %d ms; every fault alone, then %d s of"
 					+ " random mixes of faults%s").formatted(this.instances, this.lease.toMillis(),
 							this.renew.toMillis(), this.retry.toMillis(), this.jitter.toMillis(),
-							this.mix.toSeconds(), this.sentinel ? ", then failovers through Sentinel" : "");
+							standaloneMix().toSeconds(), this.sentinel
+									? sentinel.formatted(sentinelMix().toSeconds(), MIN_SENTINEL_MIXES) : "");
 		}
 
 	}
@@ -948,6 +1099,12 @@ final class FaultSuite {
 					+ "fencing token check rejects them)", verdict.fencedOverlaps()));
 			md.append(measure("what went wrong during faults that no lease can make safe (counted apart)",
 					verdict.beyondLease().size()));
+			if (this.settings.sentinel()) {
+				md.append(measure("Sentinel failovers in random mixes, to a replica that missed the last writes",
+						verdict.mixed(Fault.Kind.SENTINEL_FAILOVER)));
+				md.append(measure("Sentinel failovers in random mixes, to a replica in sync",
+						verdict.mixed(Fault.Kind.SENTINEL_MASTER_KILLED)));
+			}
 			md.append('\n');
 			// A step of one fault counts for its kind; a step of several is a mix, named by its parts.
 			Map<Integer, List<FaultOutcome>> steps = this.verdict.outcomes()
@@ -1024,6 +1181,13 @@ final class FaultSuite {
 			json.append("  \"aborted\": ").append((this.aborted != null) ? quote(this.aborted) : "null").append(",\n");
 			json.append("  \"faultsByKind\": {");
 			json.append(String.join(", ", this.verdict.faultsByKind()
+				.entrySet()
+				.stream()
+				.map((entry) -> quote(entry.getKey().name()) + ": " + entry.getValue())
+				.toList()));
+			json.append("},\n");
+			json.append("  \"mixedByKind\": {");
+			json.append(String.join(", ", this.verdict.mixedByKind()
 				.entrySet()
 				.stream()
 				.map((entry) -> quote(entry.getKey().name()) + ": " + entry.getValue())

@@ -32,10 +32,12 @@ import org.springframework.boot.convert.DurationStyle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the fault suite: three instances, every fault alone, then random mixes of faults for {@code faults.mix} (20 s
- * unless set, for example {@code -Dfaults.mix=30m} for a soak), with the seed {@code faults.seed} (random unless set),
- * then failovers through Sentinel. Needs a local {@code redis-server} binary, as Sentinel and the restarts from older
- * files do; skipped where test servers run in containers. Writes its summary to {@code target/fault-suite/}.
+ * Runs the fault suite: three instances, every fault alone, then random mixes of faults for two thirds of
+ * {@code faults.mix} (30 s unless set, for example {@code -Dfaults.mix=30m} for a soak), with the seed
+ * {@code faults.seed} (random unless set); then, through Sentinel, each failover alone and random mixes with a
+ * failover in each for the last third (two mixes at least). Needs a local {@code redis-server} binary, as Sentinel
+ * and the restarts from older files do; skipped where test servers run in containers. Writes its summary to
+ * {@code target/fault-suite/}.
  */
 class FaultSuiteIT {
 
@@ -43,7 +45,7 @@ class FaultSuiteIT {
 	void everyFaultIsSurvivedWithoutOverlapsOrTokensGoingBack() throws Exception {
 		Assumptions.assumeTrue(RedisServer.isLocal(), "The fault suite restarts Redis from its files and runs Sentinel:"
 				+ " it needs a local redis-server binary (set REDIS_SERVER); test servers run in containers here");
-		Duration mix = DurationStyle.detectAndParse(System.getProperty("faults.mix", "20s"));
+		Duration mix = DurationStyle.detectAndParse(System.getProperty("faults.mix", "30s"));
 		long seed = Long.getLong("faults.seed", ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
 		Settings settings = new Settings(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofMillis(150),
 				Duration.ofMillis(100), 3, mix, Duration.ofMillis(500), seed, true);
@@ -54,7 +56,16 @@ class FaultSuiteIT {
 		assertThat(report.verdict().executions()).isPositive();
 		assertThat(report.verdict().terms()).isPositive();
 		assertThat(report.verdict().faultsByKind())
-			.containsKeys(FaultSuite.ALONE.toArray(Timeline.Fault.Kind[]::new));
+			.containsKeys(FaultSuite.ALONE.toArray(Timeline.Fault.Kind[]::new))
+			.containsKeys(FaultSuite.FAILOVERS.toArray(Timeline.Fault.Kind[]::new));
+		// Failovers in the mixes, repeatedly, the one that loses writes among them.
+		assertThat(report.verdict().mixed(Timeline.Fault.Kind.SENTINEL_FAILOVER)).isPositive();
+		assertThat(report.verdict().mixed(Timeline.Fault.Kind.SENTINEL_FAILOVER)
+				+ report.verdict().mixed(Timeline.Fault.Kind.SENTINEL_MASTER_KILLED))
+			.isGreaterThanOrEqualTo(FaultSuite.MIN_SENTINEL_MIXES);
+		// Only the failover that loses writes is counted apart.
+		assertThat(report.verdict().beyondLease())
+			.allMatch((exemption) -> exemption.fault().kind() == Timeline.Fault.Kind.SENTINEL_FAILOVER);
 	}
 
 }

@@ -376,7 +376,7 @@ final class Timeline {
 					case LOCK_EVICTED -> "lock evicted";
 					case FOLLOWER_PAUSE -> "a follower paused";
 					case FOLLOWER_CUT_OFF -> "a follower's packets lost";
-					case SENTINEL_FAILOVER -> "failover to a replica that missed the last grant";
+					case SENTINEL_FAILOVER -> "failover to a replica that missed the last writes";
 					case SENTINEL_MASTER_KILLED -> "failover to a replica in sync";
 					default -> this.description;
 				};

@@ -36,6 +36,7 @@ import io.github.leaderelection.store.Acquisition;
 import io.github.leaderelection.store.Acquisition.Outcome;
 import io.github.leaderelection.store.LeaseClaim;
 import io.github.leaderelection.store.LeaseHolder;
+import io.github.leaderelection.store.LeaseRenewal;
 import io.github.leaderelection.store.LeaseStore;
 import io.github.leaderelection.test.RedisServer;
 import io.github.leaderelection.test.TcpProxy;
@@ -43,6 +44,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -320,6 +323,82 @@ class RedisLeaseStoreDataLossTests {
 		assertThat(awaitGrant(List.of(follower), List.of("follower")).fencingToken()).isGreaterThan(token);
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@EnumSource(Loss.class)
+	void renewAllRefusesAndQuarantinesEachRoleAsRenewDoes(Loss loss) {
+		RedisServer server = server();
+		RedisConnectionFactory factory = lettuce(server);
+		RedisLeaseStores.awaitUptime(server, LEASE);
+		LeaseStore holder = store(factory);
+		LeaseStore follower = store(factory);
+		List<String> roles = List.of("alone", "first", "second");
+		for (String role : roles) {
+			granted(holder.acquire(claim(role, "holder")));
+		}
+		loss.apply(server, roles);
+		assertThat(firstAnswer(() -> holder.renew("alone", holder("holder"), LEASE))).isFalse();
+		assertThat(firstAnswer(() -> holder.renewAll(List.of(new LeaseRenewal("first", holder("holder"), LEASE),
+				new LeaseRenewal("second", holder("holder"), LEASE)))))
+			.containsExactly(false, false);
+		Acquisition alone = follower.acquire(claim("alone", "follower"));
+		assertThat(alone.outcome()).isEqualTo(Outcome.QUARANTINED);
+		assertThat(alone.reason()).contains("'alone'");
+		for (String role : List.of("first", "second")) {
+			Acquisition batched = follower.acquire(claim(role, "follower"));
+			assertThat(batched.outcome()).as(role).isEqualTo(Outcome.QUARANTINED);
+			assertThat(batched.reason().replace("'" + role + "'", "'alone'")).as(role).isEqualTo(alone.reason());
+			assertThat(batched.retryAfter()).as(role).isCloseTo(alone.retryAfter(), Duration.ofMillis(500));
+		}
+	}
+
+	/**
+	 * Ways a Redis server loses the data of live leases, each of which renew.lua tells.
+	 */
+	enum Loss {
+
+		FLUSHALL {
+			@Override
+			void apply(RedisServer server, List<String> roles) {
+				assertThat(server.command("FLUSHALL")).isEqualTo("+OK");
+			}
+		},
+
+		LOCKS_DELETED {
+			@Override
+			void apply(RedisServer server, List<String> roles) {
+				roles.forEach((role) -> assertThat(server.command("DEL", "{leader-election:" + role + "}:lock"))
+					.isEqualTo(":1"));
+			}
+		},
+
+		STATES_DELETED {
+			@Override
+			void apply(RedisServer server, List<String> roles) {
+				roles.forEach((role) -> assertThat(server.command("DEL", "{leader-election:" + role + "}:state"))
+					.isEqualTo(":1"));
+			}
+		},
+
+		COUNTERS_ROLLED_BACK {
+			@Override
+			void apply(RedisServer server, List<String> roles) {
+				roles.forEach((role) -> assertThat(server.command("SET", "{leader-election:" + role + "}:token", "1"))
+					.isEqualTo("+OK"));
+			}
+		},
+
+		RESTART_WITHOUT_PERSISTENCE {
+			@Override
+			void apply(RedisServer server, List<String> roles) {
+				server.kill();
+				server.restart();
+			}
+		};
+
+		abstract void apply(RedisServer server, List<String> roles);
+
+	}
+
 	private RedisServer server(String... options) {
 		RedisServer server = (options.length > 0) ? RedisServer.startWith(options) : RedisServer.start();
 		this.resources.add(server);
@@ -379,6 +458,10 @@ class RedisLeaseStoreDataLossTests {
 
 	private static LeaseClaim claim(String instanceId) {
 		return claim(instanceId, LEASE);
+	}
+
+	private static LeaseClaim claim(String role, String instanceId) {
+		return new LeaseClaim(role, holder(instanceId), "host-" + instanceId, Instant.EPOCH, LEASE);
 	}
 
 	private static LeaseClaim claim(String instanceId, Duration lease) {

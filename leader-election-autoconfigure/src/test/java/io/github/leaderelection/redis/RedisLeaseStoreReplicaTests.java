@@ -33,6 +33,7 @@ import io.github.leaderelection.store.Acquisition;
 import io.github.leaderelection.store.Acquisition.Outcome;
 import io.github.leaderelection.store.LeaseClaim;
 import io.github.leaderelection.store.LeaseHolder;
+import io.github.leaderelection.store.LeaseRenewal;
 import io.github.leaderelection.test.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -147,6 +148,35 @@ class RedisLeaseStoreReplicaTests {
 			.until(() -> other.acquire(claim("two")), Objects::nonNull);
 		assertThat(granted.isGranted()).isTrue();
 		assertThat(replica.command("GET", LOCK)).contains("two nonce-two");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "lettuce", "jedis" })
+	void renewAllWaitsOnceForTheReplicaAndCountsOnlyOnceItAcknowledged(String client) {
+		RedisLeaseStore store = store(factory(client), Duration.ofSeconds(1));
+		List<LeaseRenewal> renewals = new ArrayList<>();
+		for (int i = 0; i < 600; i++) {
+			String role = "role-" + i;
+			assertThat(store.acquire(new LeaseClaim(role, holder("one"), "host-one", Instant.EPOCH, LEASE)).isGranted())
+				.isTrue();
+			renewals.add(new LeaseRenewal(role, holder("one"), LEASE));
+		}
+		renewals.add(new LeaseRenewal("role-0", holder("two"), LEASE));
+		assertThat(master.command("CONFIG", "RESETSTAT")).isEqualTo("+OK");
+		List<Boolean> renewed = store.renewAll(renewals);
+		assertThat(renewed.subList(0, 600)).containsOnly(true);
+		assertThat(renewed.get(600)).isFalse();
+		// Two script calls, one WAIT after both.
+		String stats = master.command("INFO", "commandstats");
+		assertThat(stats).containsPattern("cmdstat_eval(sha)?:calls=2,").contains("cmdstat_wait:calls=1,");
+		replica.pause();
+		assertThatExceptionOfType(InsufficientReplicasException.class).isThrownBy(() -> store.renewAll(renewals))
+			.withMessage("0 of 1 replicas of Redis at %s:%d acknowledged the renewals of 601 roles within 1.0 s, so "
+					+ "it does not count", master.host(), master.port());
+		// Nothing renewed waits for nothing.
+		long sent = System.nanoTime();
+		assertThat(store.renewAll(List.of(new LeaseRenewal("role-0", holder("two"), LEASE)))).containsExactly(false);
+		assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofMillis(900));
 	}
 
 	@ParameterizedTest(name = "{0}")

@@ -19,6 +19,7 @@ package io.github.leaderelection.redis;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -34,6 +35,7 @@ import java.util.regex.Pattern;
 import io.github.leaderelection.store.Acquisition;
 import io.github.leaderelection.store.Acquisition.Outcome;
 import io.github.leaderelection.store.LeaseClaim;
+import io.github.leaderelection.store.LeaseRenewal;
 import io.github.leaderelection.store.LeaseStore;
 import io.github.leaderelection.store.LeaseStoreContractTests;
 import io.github.leaderelection.test.RedisServerExtension;
@@ -234,6 +236,53 @@ class RedisLeaseStoreTests extends LeaseStoreContractTests {
 	}
 
 	@Test
+	void aRenewAllThatFindsTheDataGoneRefusesAndLogsWhyForEachRole(CapturedOutput output) {
+		RedisLeaseStore store = this.stores.create();
+		assertThat(store.acquire(claim("orders", "one", LEASE)).isGranted()).isTrue();
+		assertThat(store.acquire(claim("cleanup", "one", LEASE)).isGranted()).isTrue();
+		redis.server().restart();
+		List<Boolean> renewed = await().atMost(TIMEOUT)
+			.ignoreExceptions()
+			.until(() -> store.renewAll(List.of(renewal("orders", "one"), renewal("cleanup", "one"))),
+					Objects::nonNull);
+		assertThat(renewed).containsExactly(false, false);
+		for (String role : List.of("orders", "cleanup")) {
+			assertThat(output.getAll()).contains("Refused to renew the lease of '%s': the data of '%s' on %s is gone "
+					.formatted(role, role, this.stores.target()) + "(FLUSHALL, or a restart without persistence)");
+		}
+	}
+
+	@ParameterizedTest(name = "{0} roles")
+	@ValueSource(ints = { 1, 500, 501, 1200 })
+	void renewAllSendsOneScriptCallForUpTo500Roles(int roles) {
+		// A lease long enough to outlast the claims of all roles; the server is younger than that.
+		Duration lease = Duration.ofMinutes(1);
+		RedisLeaseStore.Options options = RedisLeaseStore.Options.DEFAULTS.withQuarantineNewServer(false);
+		RedisLeaseStore store = this.stores.create(options);
+		RedisLeaseStore other = this.stores.create(options);
+		List<LeaseRenewal> renewals = new ArrayList<>();
+		for (int i = 0; i < roles; i++) {
+			String role = "role-" + i;
+			// Every seventh role is another instance's.
+			String instanceId = (i % 7 == 3) ? "two" : "one";
+			assertThat(((instanceId.equals("one")) ? store : other).acquire(claim(role, instanceId, lease))
+				.isGranted()).isTrue();
+			renewals.add(new LeaseRenewal(role, holder("one"), lease));
+		}
+		// Loaded first, so that each call is one EVALSHA rather than a failed one and an EVAL.
+		assertThat(store.renewAll(renewals.subList(0, 1))).containsExactly(true);
+		assertThat(redis.server().command("CONFIG", "RESETSTAT")).isEqualTo("+OK");
+		List<Boolean> renewed = store.renewAll(renewals);
+		String stats = redis.server().command("INFO", "commandstats");
+		int calls = (roles + RedisLeaseStore.MAX_RENEWALS_PER_CALL - 1) / RedisLeaseStore.MAX_RENEWALS_PER_CALL;
+		assertThat(stats).contains("cmdstat_evalsha:calls=%d,".formatted(calls)).doesNotContain("cmdstat_eval:");
+		assertThat(renewed).hasSize(roles);
+		for (int i = 0; i < roles; i++) {
+			assertThat(renewed.get(i)).as("role-%d", i).isEqualTo(i % 7 != 3);
+		}
+	}
+
+	@Test
 	void aRedisThatMayEvictAnyKeyRefusesEveryClaimAndTheStartOfAStore() {
 		RedisLeaseStore store = this.stores.create();
 		try {
@@ -338,7 +387,9 @@ class RedisLeaseStoreTests extends LeaseStoreContractTests {
 		assertThat(store.acquire(claim("orders", "one", LEASE)).isGranted()).isTrue();
 		stores.server().stop();
 		List<Callable<Object>> calls = List.of(() -> store.acquire(claim("orders", "one", LEASE)),
-				() -> store.renew("orders", holder("one"), LEASE), () -> store.release("orders", holder("one")),
+				() -> store.renew("orders", holder("one"), LEASE),
+				() -> store.renewAll(List.of(renewal("orders", "one"), renewal("cleanup", "one"))),
+				() -> store.release("orders", holder("one")),
 				() -> store.currentLeader("orders"));
 		// In parallel, since each call may wait out the client's command timeout.
 		ExecutorService executor = Executors.newFixedThreadPool(calls.size());
@@ -393,6 +444,10 @@ class RedisLeaseStoreTests extends LeaseStoreContractTests {
 			.pollInterval(Duration.ofMillis(100))
 			.ignoreExceptions()
 			.until(() -> store.currentLeader("orders").isEmpty());
+	}
+
+	private static LeaseRenewal renewal(String role, String instanceId) {
+		return new LeaseRenewal(role, holder(instanceId), LEASE);
 	}
 
 	private static LeaseClaim claim(String role, String instanceId, Duration lease) {

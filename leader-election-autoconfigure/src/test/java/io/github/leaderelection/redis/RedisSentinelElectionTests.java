@@ -18,11 +18,13 @@
 package io.github.leaderelection.redis;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,6 +36,9 @@ import io.github.leaderelection.LeaderElectors;
 import io.github.leaderelection.Leadership;
 import io.github.leaderelection.event.LeadershipEvent;
 import io.github.leaderelection.event.OnGrantedEvent;
+import io.github.leaderelection.store.LeaseClaim;
+import io.github.leaderelection.store.LeaseHolder;
+import io.github.leaderelection.store.LeaseRenewal;
 import io.github.leaderelection.test.RedisSentinels;
 import io.lettuce.core.resource.Delay;
 import org.jspecify.annotations.Nullable;
@@ -44,6 +49,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -53,6 +59,12 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.log.LogAccessor;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
+import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
+import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -63,7 +75,8 @@ import static org.awaitility.Awaitility.await;
  * a replica, three Sentinels), across a {@code kill -9} of the master: whoever leads after the failover holds a higher
  * fencing token than every earlier leader, and at no time do two instances lead, also when the promoted replica
  * missed the last grant. Every instance is sampled every 2 ms and each grant is recorded, so the checks see what the
- * instances believed, not only what Redis holds.
+ * instances believed, not only what Redis holds. Also: a bulk renewal through the Sentinels is one script call on the
+ * master.
  */
 class RedisSentinelElectionTests {
 
@@ -131,6 +144,56 @@ class RedisSentinelElectionTests {
 			.max()
 			.orElseThrow();
 		assertThat(next.token()).as("the token of the first grant after the failover").isGreaterThan(before);
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "lettuce", "jedis" })
+	void renewAllOfManyRolesIsOneScriptCallOnTheMaster(String client) throws Exception {
+		this.sentinels = RedisSentinels.start(1);
+		RedisSentinelConfiguration configuration = new RedisSentinelConfiguration(RedisSentinels.MASTER_NAME,
+				Set.of(this.sentinels.sentinelNodes().split(",")));
+		Duration timeout = Duration.ofSeconds(2);
+		RedisConnectionFactory factory;
+		if (client.equals("jedis")) {
+			JedisConnectionFactory jedis = new JedisConnectionFactory(configuration,
+					JedisClientConfiguration.builder().connectTimeout(timeout).readTimeout(timeout).build());
+			jedis.afterPropertiesSet();
+			jedis.start();
+			factory = jedis;
+		}
+		else {
+			LettuceConnectionFactory lettuce = new LettuceConnectionFactory(configuration,
+					LettuceClientConfiguration.builder().commandTimeout(timeout).shutdownTimeout(Duration.ZERO).build());
+			lettuce.afterPropertiesSet();
+			lettuce.start();
+			factory = lettuce;
+		}
+		RedisLeaseStore store = new RedisLeaseStore(factory, "leader-election", Duration.ofMillis(200),
+				RedisLeaseStore.Options.DEFAULTS.withQuarantineNewServer(false));
+		try {
+			store.start();
+			// Long enough to outlast the claims of all roles.
+			Duration lease = Duration.ofMinutes(1);
+			LeaseHolder holder = new LeaseHolder("one", "nonce-1");
+			List<LeaseRenewal> renewals = new ArrayList<>();
+			for (int i = 0; i < 300; i++) {
+				String role = "role-" + i;
+				assertThat(store.acquire(new LeaseClaim(role, holder, "localhost", Instant.EPOCH, lease)).isGranted())
+					.isTrue();
+				renewals.add(new LeaseRenewal(role, holder, lease));
+			}
+			// Loaded first, so that the call is one EVALSHA rather than a failed one and an EVAL.
+			assertThat(store.renewAll(renewals.subList(0, 1))).containsExactly(true);
+			int master = this.sentinels.master();
+			assertThat(this.sentinels.command(master, "CONFIG", "RESETSTAT")).isEqualTo("+OK");
+			assertThat(store.renewAll(renewals)).hasSize(300).containsOnly(true);
+			assertThat(this.sentinels.command(master, "INFO", "commandstats")).contains("cmdstat_evalsha:calls=1,")
+				.doesNotContain("cmdstat_eval:");
+		}
+		finally {
+			store.stop();
+			((DisposableBean) factory).destroy();
+		}
 	}
 
 	@Test

@@ -176,6 +176,87 @@ public abstract class LeaseStoreContractTests {
 	}
 
 	@Test
+	public void renewAllAnswersEachRenewalInOrderAsRenewWould() {
+		LeaseStore holder = createStore();
+		LeaseStore other = createStore();
+		String held = this.role + "-held";
+		String othersRole = this.role + "-others";
+		String expired = this.role + "-expired";
+		String released = this.role + "-released";
+		assertThat(holder.acquire(claim(held, holder("holder"), LEASE)).isGranted()).isTrue();
+		assertThat(other.acquire(claim(othersRole, holder("other"), LEASE)).isGranted()).isTrue();
+		assertThat(holder.acquire(claim(expired, holder("holder"), Duration.ofMillis(300))).isGranted()).isTrue();
+		assertThat(holder.acquire(claim(released, holder("holder"), LEASE)).isGranted()).isTrue();
+		assertThat(holder.release(released, holder("holder"))).isTrue();
+		await().atMost(TIMEOUT)
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> other.currentLeader(expired).isEmpty());
+		long renewedAt = System.nanoTime();
+		assertThat(holder.renewAll(List.of(renewal(held, "holder"), renewal(othersRole, "holder"),
+				renewal(expired, "holder"), renewal(released, "holder"), new LeaseRenewal(held,
+						new LeaseHolder("holder", "another-nonce"), LEASE), renewal(held, "holder"))))
+			.containsExactly(true, false, false, false, false, true);
+		// Refused renewals change nothing, and never re-create a lease.
+		assertThat(other.currentLeader(othersRole)).map(LeaderInfo::instanceId).contains("other");
+		assertThat(other.currentLeader(expired)).isEmpty();
+		assertThat(other.currentLeader(released)).isEmpty();
+		// The renewed lease lasts a lease from the renewal.
+		awaitUntil(renewedAt + LEASE.minusMillis(300).toNanos());
+		assertThat(other.acquire(claim(held, holder("other"), LEASE)).outcome()).isEqualTo(Outcome.HELD);
+		assertThat(holder.renewAll(List.of(renewal(held, "holder")))).containsExactly(true);
+	}
+
+	@Test
+	public void renewAllExtendsEveryLeaseByItsOwnDuration() {
+		LeaseStore holder = createStore();
+		LeaseStore other = createStore();
+		String shorter = this.role + "-shorter";
+		String longer = this.role + "-longer";
+		assertThat(holder.acquire(claim(shorter, holder("holder"), LEASE)).isGranted()).isTrue();
+		assertThat(holder.acquire(claim(longer, holder("holder"), LEASE)).isGranted()).isTrue();
+		assertThat(holder.renewAll(List.of(new LeaseRenewal(shorter, holder("holder"), Duration.ofMillis(300)),
+				new LeaseRenewal(longer, holder("holder"), LONGEST_LEASE))))
+			.containsExactly(true, true);
+		assertThat(other.acquire(claim(longer, holder("other"), LEASE)).retryAfter())
+			.isGreaterThan(LONGEST_LEASE.minus(Duration.ofMillis(700)));
+		await().atMost(TIMEOUT)
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> other.currentLeader(shorter).isEmpty());
+		assertThat(other.currentLeader(longer)).map(LeaderInfo::instanceId).contains("holder");
+	}
+
+	@Test
+	public void renewAllOfNoRenewalsAnswersNothing() {
+		assertThat(createStore().renewAll(List.of())).isEmpty();
+	}
+
+	@Test
+	public void afterADataLossRenewAllRefusesEveryFormerLeaseAndNobodyIsGrantedForOneLease() {
+		Duration lease = LONGEST_LEASE;
+		LeaseStore holder = createStore();
+		LeaseStore follower = createStore();
+		String first = this.role + "-first";
+		String second = this.role + "-second";
+		long before = holder.acquire(claim(first, holder("holder"), lease)).fencingToken();
+		assertThat(holder.acquire(claim(second, holder("holder"), lease)).isGranted()).isTrue();
+		loseAllData();
+		assertThat(holder.renewAll(List.of(new LeaseRenewal(first, holder("holder"), lease),
+				new LeaseRenewal(second, holder("holder"), lease))))
+			.containsExactly(false, false);
+		assertThat(follower.acquire(claim(first, holder("follower"), lease)).outcome())
+			.isEqualTo(Outcome.QUARANTINED);
+		assertThat(follower.acquire(claim(second, holder("follower"), lease)).outcome())
+			.isEqualTo(Outcome.QUARANTINED);
+		AtomicReference<Acquisition> granted = new AtomicReference<>();
+		await().atMost(lease.plusSeconds(2)).pollInterval(Duration.ofMillis(50)).until(() -> {
+			granted.set(follower.acquire(claim(first, holder("follower"), lease)));
+			return granted.get().outcome() != Outcome.QUARANTINED;
+		});
+		assertThat(granted.get().isGranted()).isTrue();
+		assertThat(granted.get().fencingToken()).isGreaterThan(before);
+	}
+
+	@Test
 	public void releaseByANonHolderIsRefusedAndKeepsTheLease() {
 		LeaseStore holder = createStore();
 		LeaseStore other = createStore();
@@ -337,7 +418,15 @@ public abstract class LeaseStoreContractTests {
 	}
 
 	private LeaseClaim claim(LeaseHolder holder, Duration lease) {
-		return new LeaseClaim(this.role, holder, "host-" + holder.instanceId(), STARTED_AT, lease);
+		return claim(this.role, holder, lease);
+	}
+
+	private static LeaseClaim claim(String role, LeaseHolder holder, Duration lease) {
+		return new LeaseClaim(role, holder, "host-" + holder.instanceId(), STARTED_AT, lease);
+	}
+
+	private static LeaseRenewal renewal(String role, String instanceId) {
+		return new LeaseRenewal(role, holder(instanceId), LEASE);
 	}
 
 	// Release delivery is best effort and may begin a moment after onRelease returns: release until one arrives.

@@ -135,6 +135,21 @@ public final class RedisCluster implements AutoCloseable {
 	}
 
 	/**
+	 * Stops node {@code node} with {@code SIGSTOP}: it keeps its connections and answers nothing until
+	 * {@link #resume(int)}.
+	 */
+	public void pause(int node) {
+		this.nodes.get(node).pause();
+	}
+
+	/**
+	 * Lets a node that {@link #pause(int)} stopped go on.
+	 */
+	public void resume(int node) {
+		this.nodes.get(node).resume();
+	}
+
+	/**
 	 * Stops every node and deletes its files.
 	 */
 	@Override

@@ -29,6 +29,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import org.springframework.util.Assert;
 
 import static org.awaitility.Awaitility.await;
@@ -38,16 +40,27 @@ import static org.awaitility.Awaitility.await;
  * process on a free loopback port (a Sentinel is the same binary started as {@code redis-server <conf> --sentinel},
  * its configuration file in its own temporary directory). Timings are short, so that a failover takes a few seconds:
  * a server is down for the Sentinels after {@value #DOWN_AFTER_MILLIS} ms without a reply, two Sentinels agree on it,
- * and replicas are moved to a new master one at a time.
+ * and replicas are moved to a new master one at a time. The down-after time is twice the second at which a Sentinel
+ * reconnects and pings: at a shorter one a Sentinel may take a master it has just promoted for down before it has
+ * reconnected to it, and with the votes of the failover before still counting, fail over again at once.
  * <p>
- * Servers are numbered: 0 is the first master, 1 and up its replicas. Each replica replicates from the first master
- * through its own {@link TcpProxy}, while the Sentinels reach it directly, so {@link #cutOff(int)} makes it miss the
- * writes that follow while it still looks healthy and eligible for promotion. Sentinel promotes replica 1 whenever it
- * can (replica priority 1, the others the default 100), even when another replica has seen more writes: a failover
- * after {@code cutOff(1)} loses what replica 1 missed. Sentinel passes over a replica whose link to the master has
- * been down for longer than ten times the down-after time plus the time the master has been down; cutting the link
- * off just before the master dies stays well within that. A Sentinel would re-point a replica that replicates through
- * a proxy to the master itself, but only after the failover timeout of two minutes, longer than any test here.
+ * Servers are numbered: 0 is the first master, 1 and up its replicas. Each replica replicates through a
+ * {@link TcpProxy} of its own that leads to its master, while the Sentinels reach it directly, so
+ * {@link #cutOff(int)} makes it miss the writes that follow while it still looks healthy and eligible for promotion.
+ * A replica that {@link #restartAsReplica(int)} starts replicates through a new proxy to the current master, and
+ * {@code cutOff} first points the replica at the current master through a new proxy, whatever it replicated through
+ * before (Sentinel points the other replicas of a failover at the new master itself), so a replica can miss writes
+ * again after any number of failovers. Sentinel promotes replica 1 whenever it can (replica priority 1, the others the
+ * default 100), even when another replica has seen more writes: a failover after {@code cutOff(1)} loses what replica
+ * 1 missed. Sentinel passes over a replica whose link to the master has been down for longer than ten times the
+ * down-after time plus the time the master has been down; cutting the link off just before the master dies stays well
+ * within that.
+ * <p>
+ * The failover timeout is 10 s. A Sentinel re-points a replica that replicates through a proxy to the master itself
+ * once that long has passed since it saw the replica change masters, and the master looks sane: a replica that
+ * {@code cutOff} just pointed through a new proxy stays cut off for 10 s, or until the master dies. And a Sentinel
+ * that voted in a failover attempt that failed (votes split among the Sentinels) tries again only after twice that
+ * time, which {@link #awaitFailover(int)} waits out.
  * <p>
  * Needs a local {@code redis-server} binary (see {@link RedisServer} for where it comes from), so
  * {@link #isAvailable()} is {@code false} when servers run in containers. Every process is stopped by its PID on
@@ -65,7 +78,7 @@ public final class RedisSentinels implements AutoCloseable {
 	/**
 	 * Time without a reply after which a Sentinel considers a server down, in milliseconds.
 	 */
-	public static final int DOWN_AFTER_MILLIS = 1000;
+	public static final int DOWN_AFTER_MILLIS = 2000;
 
 	private static final int SENTINELS = 3;
 
@@ -75,16 +88,14 @@ public final class RedisSentinels implements AutoCloseable {
 
 	private static final int DEFAULT_PRIORITY = 100;
 
-	// Long, because a Sentinel re-points a replica that names another master than the Sentinel's (here: its proxy)
-	// once the replica has been known for that long, and a cut-off replica would then catch up directly. A failover
-	// that went well takes no longer for it; a failed attempt is only retried after twice this time.
-	private static final Duration FAILOVER_TIMEOUT = Duration.ofMinutes(2);
+	private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(10);
 
 	private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
 	private static final Duration FORMATION_TIMEOUT = Duration.ofSeconds(30);
 
-	private static final Duration FAILOVER_WAIT = Duration.ofSeconds(30);
+	// Long enough for a failed attempt and the next one, twice the failover timeout later.
+	private static final Duration FAILOVER_WAIT = Duration.ofSeconds(60);
 
 	private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
 
@@ -93,8 +104,8 @@ public final class RedisSentinels implements AutoCloseable {
 
 	private final List<RedisProcess> servers = new ArrayList<>();
 
-	// The link of replica i is at i - 1; each leads to server 0.
-	private final List<TcpProxy> links = new ArrayList<>();
+	// The proxy that each replica was last pointed through, by server; each leads to the master of that moment.
+	private final Map<Integer, TcpProxy> links = new HashMap<>();
 
 	private final List<RedisProcess> sentinels = new ArrayList<>();
 
@@ -134,9 +145,8 @@ public final class RedisSentinels implements AutoCloseable {
 		this.servers.add(master);
 		for (int i = 1; i <= replicas; i++) {
 			TcpProxy link = TcpProxy.start(master.host(), master.port());
-			this.links.add(link);
-			this.servers.add(RedisProcess.launch(binary, replicaOptions(link.host(), link.port(),
-					(i == 1) ? PREFERRED_PRIORITY : DEFAULT_PRIORITY)));
+			this.links.put(i, link);
+			this.servers.add(RedisProcess.launch(binary, replicaOptions(link.host(), link.port(), priority(i))));
 		}
 		// Replicas in sync before the Sentinels start are in the master's first INFO reply, which saves a
 		// Sentinel the wait for the next one, ten seconds later.
@@ -156,6 +166,10 @@ public final class RedisSentinels implements AutoCloseable {
 			.pollInterval(POLL_INTERVAL)
 			.ignoreException(UncheckedIOException.class)
 			.until(() -> IntStream.range(0, SENTINELS).allMatch((sentinel) -> knowsAll(sentinel, 0)));
+	}
+
+	private static int priority(int server) {
+		return (server == 1) ? PREFERRED_PRIORITY : DEFAULT_PRIORITY;
 	}
 
 	private static List<String> replicaOptions(String masterHost, int masterPort, int priority) {
@@ -178,6 +192,15 @@ public final class RedisSentinels implements AutoCloseable {
 				&& "master".equals(state.get("flags"))
 				&& Integer.toString(SENTINELS - 1).equals(state.get("num-other-sentinels"))
 				&& replicas.stream().allMatch((replica) -> isHealthyReplica(sentinel, replica));
+	}
+
+	private String replicaRunId(int sentinel, int server) {
+		return list(sentinel(sentinel, "SENTINEL", "REPLICAS", MASTER_NAME)).stream()
+			.map((replica) -> fields(replica))
+			.filter((replica) -> address(server).equals(replica.get("name")))
+			.map((replica) -> replica.get("runid"))
+			.findFirst()
+			.orElse("");
 	}
 
 	private boolean isHealthyReplica(int sentinel, int server) {
@@ -276,31 +299,75 @@ public final class RedisSentinels implements AutoCloseable {
 	}
 
 	/**
-	 * Silently discards, from now on, every byte between replica {@code replica} and the first master, in both
+	 * The servers that run as replicas of the current master now, in server order.
+	 */
+	public List<Integer> replicas() {
+		int master = master();
+		return IntStream.range(0, this.servers.size())
+			.filter((server) -> server != master && this.servers.get(server).isRunning())
+			.boxed()
+			.toList();
+	}
+
+	/**
+	 * Silently discards, from now on, every byte between replica {@code replica} and the current master, in both
 	 * directions: the replica misses every later write, yet its link looks up to it and to the master, and the
-	 * Sentinels still reach it. Only the links set up at start pass through a proxy, not those that Sentinel sets
-	 * up after a failover.
+	 * Sentinels still reach it, for the next 10 s at least. The replica is first pointed at the master through a new
+	 * proxy and waited for until it is in sync again, which restarts the time after which a Sentinel would point it at
+	 * the master itself.
+	 * @throws IllegalStateException when the replica does not catch up through the new proxy within 30 s
 	 */
 	public void cutOff(int replica) {
-		TcpProxy link = link(replica);
-		String info = command(replica, "INFO", "replication");
-		Assert.state(info.contains("master_port:" + link.port() + "\r\n"),
-				() -> "Replica %d no longer replicates through its link (port %d): %s".formatted(replica, link.port(),
-						info.lines().filter((line) -> line.startsWith("master_")).toList()));
-		link.blackhole();
+		int master = master();
+		Assert.isTrue(replica >= 0 && replica < this.servers.size() && replica != master,
+				() -> "No replica " + replica + ": the master is " + master + " of servers 0 to "
+						+ (this.servers.size() - 1));
+		route(replica, master).blackhole();
 	}
 
 	/**
 	 * Heals the link that {@link #cutOff(int)} cut: the replica reconnects and catches up.
 	 */
 	public void reconnect(int replica) {
-		link(replica).pass();
+		TcpProxy link = this.links.get(replica);
+		Assert.state(link != null, () -> "Replica " + replica + " replicates through no proxy");
+		link.pass();
 	}
 
-	private TcpProxy link(int replica) {
-		Assert.isTrue(replica >= 1 && replica < this.servers.size(),
-				() -> "No replica " + replica + ": replicas are 1 to " + (this.servers.size() - 1));
-		return this.links.get(replica - 1);
+	// Points the replica at the master through a new proxy and returns once it has acknowledged every write through
+	// it. The replica continues from its offset (the master's replication id is the same), so no full sync follows.
+	private TcpProxy route(int replica, int master) {
+		RedisProcess target = this.servers.get(master);
+		TcpProxy link = TcpProxy.start(target.host(), target.port());
+		TcpProxy old = this.links.put(replica, link);
+		String reply = command(replica, "REPLICAOF", link.host(), Integer.toString(link.port()));
+		Assert.state(reply.startsWith("+OK"), () -> "REPLICAOF replied " + reply + " on " + address(replica));
+		if (old != null) {
+			old.close();
+		}
+		await(address(replica) + " to replicate through " + link).atMost(FORMATION_TIMEOUT)
+			.pollInterval(POLL_INTERVAL)
+			.ignoreException(UncheckedIOException.class)
+			.until(() -> replicatesThrough(replica, link));
+		awaitReplication();
+		return link;
+	}
+
+	private boolean replicatesThrough(int replica, TcpProxy link) {
+		String info = command(replica, "INFO", "replication");
+		return info.contains("master_port:" + link.port() + "\r\n") && info.contains("master_link_status:up\r\n");
+	}
+
+	/**
+	 * The replication offset of server {@code server}: how much of the replication stream a master has written, or a
+	 * replica has processed; a replica below its master's offset has missed writes.
+	 */
+	public long replicationOffset(int server) {
+		return command(server, "INFO", "replication").lines()
+			.filter((line) -> line.startsWith("master_repl_offset:"))
+			.map((line) -> Long.parseLong(line.substring("master_repl_offset:".length()).strip()))
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("No master_repl_offset in INFO of " + address(server)));
 	}
 
 	/**
@@ -325,38 +392,67 @@ public final class RedisSentinels implements AutoCloseable {
 	 * Waits for the failover away from server {@code from}: every Sentinel reports the same other server as master,
 	 * and that server answers {@code ROLE} as a master.
 	 * @return the new master
-	 * @throws org.awaitility.core.ConditionTimeoutException when no failover completes within 30 s
+	 * @throws IllegalStateException when no failover completes within 30 s, with the end of each Sentinel's log
 	 */
 	public int awaitFailover(int from) {
-		return await(this + " to fail over from " + address(from)).atMost(FAILOVER_WAIT)
-			.pollInterval(POLL_INTERVAL)
-			.ignoreException(UncheckedIOException.class)
-			.until(() -> {
-				List<String> reported = reportedMasters();
-				if (reported.stream().distinct().count() != 1 || reported.get(0).equals(address(from))) {
-					return -1;
-				}
-				int master = serverAt(reported.get(0));
-				return "master".equals(list(command(master, "ROLE")).get(0)) ? master : -1;
-			}, (master) -> master >= 0);
+		int promoted;
+		try {
+			promoted = await(this + " to fail over from " + address(from)).atMost(FAILOVER_WAIT)
+				.pollInterval(POLL_INTERVAL)
+				.ignoreException(UncheckedIOException.class)
+				.until(() -> {
+					List<String> reported = reportedMasters();
+					if (reported.stream().distinct().count() != 1 || reported.get(0).equals(address(from))) {
+						return -1;
+					}
+					int master = serverAt(reported.get(0));
+					return "master".equals(list(command(master, "ROLE")).get(0)) ? master : -1;
+				}, (master) -> master >= 0);
+		}
+		catch (ConditionTimeoutException ex) {
+			// The Sentinels' logs say why: no good replica, a failover delay, tilt mode.
+			String logs = this.sentinels.stream()
+				.map(RedisProcess::logTail)
+				.collect(Collectors.joining(System.lineSeparator()));
+			throw new IllegalStateException(ex.getMessage() + System.lineSeparator() + logs, ex);
+		}
+		// The promoted replica's link leads to a master that is gone.
+		TcpProxy link = this.links.remove(promoted);
+		if (link != null) {
+			link.close();
+		}
+		return promoted;
 	}
 
 	/**
-	 * Starts server {@code server}, which must not run, as a replica of the current master, and returns once it is in
-	 * sync and every Sentinel sees it as a healthy replica.
+	 * Starts server {@code server}, which must not run, as a replica of the current master through a new proxy, and
+	 * returns once it is in sync and every Sentinel sees it as a healthy replica.
 	 */
 	public void restartAsReplica(int server) {
 		RedisProcess process = this.servers.get(server);
 		Assert.state(!process.isRunning(), () -> process + " still runs");
 		int master = master();
 		RedisProcess current = this.servers.get(master);
-		process.options(replicaOptions(current.host(), current.port(),
-				(server == 1) ? PREFERRED_PRIORITY : DEFAULT_PRIORITY));
+		TcpProxy proxy = TcpProxy.start(current.host(), current.port());
+		TcpProxy old = this.links.put(server, proxy);
+		if (old != null) {
+			old.close();
+		}
+		process.options(replicaOptions(proxy.host(), proxy.port(), priority(server)));
 		process.start();
+		// What a Sentinel knew of the server before it was killed may still look healthy: the new process has another
+		// run id.
+		String runId = command(server, "INFO", "server").lines()
+			.filter((line) -> line.startsWith("run_id:"))
+			.map((line) -> line.substring("run_id:".length()).strip())
+			.findFirst()
+			.orElseThrow();
 		await(process + " to rejoin " + this).atMost(FORMATION_TIMEOUT)
 			.pollInterval(POLL_INTERVAL)
 			.ignoreException(UncheckedIOException.class)
-			.until(() -> IntStream.range(0, SENTINELS).allMatch((sentinel) -> isHealthyReplica(sentinel, server)));
+			.until(() -> IntStream.range(0, SENTINELS)
+				.allMatch((sentinel) -> isHealthyReplica(sentinel, server)
+						&& runId.equals(replicaRunId(sentinel, server))));
 	}
 
 	/**
@@ -367,7 +463,7 @@ public final class RedisSentinels implements AutoCloseable {
 		List<Runnable> closers = new ArrayList<>();
 		this.sentinels.forEach((sentinel) -> closers.add(sentinel::close));
 		this.servers.forEach((server) -> closers.add(server::close));
-		this.links.forEach((link) -> closers.add(link::close));
+		this.links.values().forEach((link) -> closers.add(link::close));
 		RuntimeException failure = null;
 		for (Runnable closer : closers) {
 			try {

@@ -105,6 +105,55 @@ class RedisSentinelsTests {
 	}
 
 	@Test
+	void failoverToACutOffReplicaLosesTheWritesItMissedAgainAfterEarlierFailovers() {
+		this.sentinels = RedisSentinels.start(1);
+		for (int round = 1; round <= 2; round++) {
+			int master = this.sentinels.master();
+			int replica = this.sentinels.replicas().get(0);
+			this.sentinels.command(master, "SET", "before-" + round, "1");
+			this.sentinels.awaitReplication();
+			this.sentinels.cutOff(replica);
+			this.sentinels.command(master, "SET", "after-" + round, "1");
+			assertThat(this.sentinels.replicationOffset(replica)).as("round %d", round)
+				.isLessThan(this.sentinels.replicationOffset(master));
+
+			this.sentinels.kill(master);
+			assertThat(this.sentinels.awaitFailover(master)).as("round %d", round).isEqualTo(replica);
+			assertThat(this.sentinels.command(replica, "GET", "before-" + round)).isEqualTo("$1\n1");
+			assertThat(this.sentinels.command(replica, "GET", "after-" + round)).as("round %d", round)
+				.isEqualTo("$-1");
+			this.sentinels.restartAsReplica(master);
+			assertThat(this.sentinels.replicas()).containsExactly(master);
+		}
+	}
+
+	@Test
+	void replicaThatSentinelPointedAtTheNewMasterIsCutOffThroughANewProxy() {
+		this.sentinels = RedisSentinels.start(2);
+		this.sentinels.kill(0);
+		assertThat(this.sentinels.awaitFailover(0)).isEqualTo(1);
+		String newMasterPort = this.sentinels.address(1).split(":")[1];
+		// Sentinel points replica 2 at the new master itself, not through a proxy.
+		await().atMost(TIMEOUT)
+			.until(() -> this.sentinels.command(2, "INFO", "replication"),
+					(info) -> info.contains("master_port:" + newMasterPort + "\r\n")
+							&& info.contains("master_link_status:up"));
+		this.sentinels.command(1, "SET", "before", "1");
+		this.sentinels.awaitReplication();
+
+		this.sentinels.cutOff(2);
+		this.sentinels.command(1, "SET", "after", "1");
+		assertThat(this.sentinels.command(2, "GET", "before")).isEqualTo("$1\n1");
+		assertThat(this.sentinels.command(2, "GET", "after")).as("on the cut-off replica").isEqualTo("$-1");
+		assertThat(this.sentinels.command(2, "INFO", "replication")).as("the replica's own view")
+			.contains("master_link_status:up")
+			.doesNotContain("master_port:" + newMasterPort + "\r\n");
+
+		this.sentinels.reconnect(2);
+		await().atMost(TIMEOUT).until(() -> this.sentinels.command(2, "GET", "after"), "$1\n1"::equals);
+	}
+
+	@Test
 	void pausedMasterIsFailedOverAndStillBelievesItIsMasterWhenResumed() {
 		this.sentinels = RedisSentinels.start(1);
 		this.sentinels.pause(0);
