@@ -27,6 +27,7 @@ import io.github.leaderelection.store.LeaseClaim;
 import io.github.leaderelection.store.LeaseHolder;
 import io.github.leaderelection.store.LeaseRenewal;
 import io.github.leaderelection.store.LeaseStore;
+import io.github.leaderelection.store.PartialRenewalException;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -43,8 +44,9 @@ import org.springframework.util.Assert;
  * <p>
  * Outcomes: {@code granted}, {@code held}, {@code duplicate}, {@code quarantined} or {@code misconfigured} for an
  * acquisition; {@code renewed} or {@code refused} for a renewal ({@code refused} for {@code renew-all} when any of
- * its renewals was refused); {@code released} or {@code not-held} for a release; {@code found} or {@code none} for
- * a read of the current leader; {@code error} when the store could not be reached. When the registry has no handler
+ * its renewals was refused, {@code partial} when the store answered some of them and could not be reached for the
+ * others); {@code released} or {@code not-held} for a release; {@code found} or {@code none} for a read of the
+ * current leader; {@code error} when the store could not be reached. When the registry has no handler
  * an observation costs one check and allocates nothing.
  *
  * @since 0.2.0
@@ -143,6 +145,11 @@ public final class ObservedLeaseStore implements LeaseStore {
 			boolean refused = renewed.contains(Boolean.FALSE) || renewed.size() != renewals.size();
 			observation.lowCardinalityKeyValue("outcome", refused ? "refused" : "renewed");
 			return renewed;
+		}
+		catch (PartialRenewalException ex) {
+			observation.lowCardinalityKeyValue("outcome", "partial");
+			observation.error(ex);
+			throw ex;
 		}
 		catch (RuntimeException ex) {
 			throw failed(observation, ex);
