@@ -216,6 +216,19 @@ class LeaderElectionMetricsAutoConfigurationTests {
 	}
 
 	@Test
+	void bootsMetricsSwitchDropsEveryMeter() {
+		this.bootMetrics.withPropertyValues("management.metrics.enable.leader.election=false").run((context) -> {
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			LeaderElector orders = context.getBean(LeaderElectors.class).forRole("orders");
+			await().atMost(TIMEOUT).until(orders::isLeader);
+			orders.yieldLeadership();
+			assertThat(context).hasSingleBean(LeadershipGauges.class);
+			assertThat(meters.getMeters())
+				.noneSatisfy((meter) -> assertThat(meter.getId().getName()).startsWith("leader.election"));
+		});
+	}
+
+	@Test
 	void standaloneElectorsHaveGaugesAndTransitionsButNoStoreTimers() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LeaderElectionAutoConfiguration.class,
