@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import io.github.leaderelection.LeaderElector;
 import io.github.leaderelection.LeaderElectors;
@@ -101,7 +102,7 @@ final class LeaderOnlyInterceptor implements MethodInterceptor {
 				handedOff = true;
 			}
 			else if (result != null && reactiveStreamsPresent) {
-				return ReactiveResults.admitOnSubscribe(result, elector, target);
+				return ReactiveResults.admitOnSubscribe(result, elector, target, this::listener);
 			}
 			return result;
 		}
@@ -200,7 +201,8 @@ final class LeaderOnlyInterceptor implements MethodInterceptor {
 			return adapter.fromPublisher(ReactiveResults::complete);
 		}
 
-		static Object admitOnSubscribe(Object result, LeaderElector elector, Target target) {
+		static Object admitOnSubscribe(Object result, LeaderElector elector, Target target,
+				Supplier<LeaderOnlyListener> listener) {
 			ReactiveAdapter adapter = ReactiveAdapterRegistry.getSharedInstance().getAdapter(result.getClass());
 			if (adapter == null || !adapter.supportsEmpty()) {
 				return result;
@@ -211,6 +213,7 @@ final class LeaderOnlyInterceptor implements MethodInterceptor {
 				if (work.isEmpty()) {
 					logger.debug(() -> "Skipped %s on subscription: not the leader of '%s'"
 						.formatted(target.description(), elector.role()));
+					listener.get().skipped(target.role(), target.method());
 					complete(subscriber);
 					return;
 				}

@@ -23,8 +23,9 @@ import java.lang.reflect.Method;
  * Told of every {@link LeaderOnly @LeaderOnly} call skipped because this instance does not lead its role, for
  * example to count them. Beans of this type are found by the {@link LeaderOnlyAdvisor}.
  * <p>
- * Called on the thread of the skipped call, before it returns, so an implementation must be quick, thread-safe and
- * should not allocate: it runs on every follower's every scheduled run.
+ * Called on the thread of the skipped call, before it returns (for a returned {@code Mono} or {@code Flux} that is
+ * skipped when subscribed, on the subscribing thread), so an implementation must be quick, thread-safe and should
+ * not allocate: it runs on every follower's every scheduled run.
  *
  * @since 0.2.0
  */

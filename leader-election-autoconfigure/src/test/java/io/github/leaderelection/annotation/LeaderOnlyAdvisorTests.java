@@ -124,6 +124,23 @@ class LeaderOnlyAdvisorTests {
 	}
 
 	@Test
+	void listenersAreToldOfAPublisherSkippedWhenSubscribed() {
+		this.contextRunner
+			.withUserConfiguration(TestElectorsConfiguration.class, AsyncJobConfiguration.class,
+					SkipListenersConfiguration.class)
+			.run((context) -> {
+				TestElector elector = context.getBean(TestElectors.class).elector("default");
+				elector.leader = true;
+				Mono<String> late = context.getBean(AsyncJob.class).mono();
+				List<String> skips = context.getBean(SkipListenersConfiguration.class).skips;
+				assertThat(skips).isEmpty();
+				elector.leader = false;
+				assertThat(late.block(Duration.ofSeconds(1))).isNull();
+				assertThat(skips).containsExactly("first default mono", "second default mono");
+			});
+	}
+
+	@Test
 	void leadershipIsCheckedOnEveryCall() {
 		this.contextRunner.withUserConfiguration(TestElectorsConfiguration.class, ReportJobConfiguration.class)
 			.run((context) -> {
