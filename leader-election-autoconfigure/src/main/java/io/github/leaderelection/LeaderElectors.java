@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.springframework.context.Lifecycle;
@@ -59,6 +60,8 @@ public final class LeaderElectors implements SmartLifecycle {
 	private final Map<String, LeaderElector> electors = new ConcurrentHashMap<>();
 
 	private final List<Runnable> onStop = new ArrayList<>();
+
+	private final List<Consumer<LeaderElector>> onCreated = new ArrayList<>();
 
 	private final Object monitor = new Object();
 
@@ -106,11 +109,48 @@ public final class LeaderElectors implements SmartLifecycle {
 		}
 		Assert.hasText(role, "'role' must not be empty");
 		synchronized (this.monitor) {
-			elector = this.electors.computeIfAbsent(role, this.factory);
+			elector = this.electors.get(role);
+			if (elector == null) {
+				elector = this.factory.apply(role);
+				this.electors.put(role, elector);
+				created(elector);
+			}
 			if (this.running && elector instanceof Lifecycle lifecycle) {
 				lifecycle.start();
 			}
 			return elector;
+		}
+	}
+
+	/**
+	 * Calls {@code listener} with every elector created so far, at once, and with every elector created later, as
+	 * it is created and before it starts, on the thread that asked for its role; for meters that follow each role.
+	 * Calls for one elector are never repeated, none is missed, and none runs at the same time as another.
+	 * @param listener what to call; it must return quickly, and a failure is logged, never thrown to the caller of
+	 * {@link #forRole(String)}
+	 * @since 0.2.0
+	 */
+	public void onCreated(Consumer<LeaderElector> listener) {
+		Assert.notNull(listener, "'listener' must not be null");
+		synchronized (this.monitor) {
+			this.onCreated.add(listener);
+			this.electors.values().forEach((elector) -> notify(listener, elector));
+		}
+	}
+
+	// Under the monitor: a listener added meanwhile has seen this elector already or sees it now, not twice.
+	private void created(LeaderElector elector) {
+		for (Consumer<LeaderElector> listener : this.onCreated) {
+			notify(listener, elector);
+		}
+	}
+
+	private static void notify(Consumer<LeaderElector> listener, LeaderElector elector) {
+		try {
+			listener.accept(elector);
+		}
+		catch (RuntimeException ex) {
+			logger.warn(ex, () -> "A listener of new electors failed for role '%s'".formatted(elector.role()));
 		}
 	}
 

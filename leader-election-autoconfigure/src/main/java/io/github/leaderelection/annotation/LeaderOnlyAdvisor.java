@@ -58,8 +58,19 @@ public final class LeaderOnlyAdvisor extends AbstractPointcutAdvisor {
 	private final LeaderOnlyInterceptor interceptor;
 
 	public LeaderOnlyAdvisor(ObjectProvider<LeaderElectors> electors) {
+		this(electors, null);
+	}
+
+	/**
+	 * Creates an advisor that also tells listeners of every skipped call.
+	 * @param electors the electors, reached at the first call
+	 * @param listeners told of skipped calls; looked up at the first skipped call
+	 * @since 0.2.0
+	 */
+	public LeaderOnlyAdvisor(ObjectProvider<LeaderElectors> electors,
+			@Nullable ObjectProvider<LeaderOnlyListener> listeners) {
 		Assert.notNull(electors, "'electors' must not be null");
-		this.interceptor = new LeaderOnlyInterceptor(electors);
+		this.interceptor = new LeaderOnlyInterceptor(electors, listeners);
 	}
 
 	@Override

@@ -18,11 +18,13 @@
 package io.github.leaderelection.annotation;
 
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import io.github.leaderelection.LeaderElector;
 import io.github.leaderelection.LeaderElectors;
@@ -57,14 +59,27 @@ final class LeaderOnlyInterceptor implements MethodInterceptor {
 	private static final boolean reactiveStreamsPresent = ClassUtils.isPresent("org.reactivestreams.Publisher",
 			LeaderOnlyInterceptor.class.getClassLoader());
 
+	private static final LeaderOnlyListener NO_LISTENER = (role, method) -> {
+	};
+
 	private final ObjectProvider<LeaderElectors> electorsProvider;
 
 	private final Map<MethodClassKey, Target> targets = new ConcurrentHashMap<>();
 
+	private final @Nullable ObjectProvider<LeaderOnlyListener> listenersProvider;
+
 	private volatile @Nullable LeaderElectors electors;
 
+	private volatile @Nullable LeaderOnlyListener listener;
+
 	LeaderOnlyInterceptor(ObjectProvider<LeaderElectors> electors) {
+		this(electors, null);
+	}
+
+	LeaderOnlyInterceptor(ObjectProvider<LeaderElectors> electors,
+			@Nullable ObjectProvider<LeaderOnlyListener> listeners) {
 		this.electorsProvider = electors;
+		this.listenersProvider = listeners;
 	}
 
 	@Override
@@ -75,6 +90,7 @@ final class LeaderOnlyInterceptor implements MethodInterceptor {
 		Optional<LeaderWork> admitted = elector.admit(target.description());
 		if (admitted.isEmpty()) {
 			logger.debug(() -> "Skipped %s: not the leader of '%s'".formatted(target.description(), elector.role()));
+			listener().skipped(target.role(), target.method());
 			return skipped(target.method().getReturnType());
 		}
 		LeaderWork work = admitted.get();
@@ -86,7 +102,7 @@ final class LeaderOnlyInterceptor implements MethodInterceptor {
 				handedOff = true;
 			}
 			else if (result != null && reactiveStreamsPresent) {
-				return ReactiveResults.admitOnSubscribe(result, elector, target);
+				return ReactiveResults.admitOnSubscribe(result, elector, target, this::listener);
 			}
 			return result;
 		}
@@ -128,6 +144,30 @@ final class LeaderOnlyInterceptor implements MethodInterceptor {
 		});
 	}
 
+	// Looked up at the first skip, normally once the context has been refreshed; later skips read one volatile
+	// field and allocate nothing.
+	private LeaderOnlyListener listener() {
+		LeaderOnlyListener listener = this.listener;
+		if (listener == null) {
+			List<LeaderOnlyListener> listeners = (this.listenersProvider != null)
+					? this.listenersProvider.orderedStream().toList() : List.of();
+			listener = switch (listeners.size()) {
+				case 0 -> NO_LISTENER;
+				case 1 -> listeners.get(0);
+				default -> {
+					LeaderOnlyListener[] all = listeners.toArray(new LeaderOnlyListener[0]);
+					yield (role, method) -> {
+						for (LeaderOnlyListener each : all) {
+							each.skipped(role, method);
+						}
+					};
+				}
+			};
+			this.listener = listener;
+		}
+		return listener;
+	}
+
 	private LeaderElectors electors() {
 		LeaderElectors electors = this.electors;
 		if (electors == null) {
@@ -161,7 +201,8 @@ final class LeaderOnlyInterceptor implements MethodInterceptor {
 			return adapter.fromPublisher(ReactiveResults::complete);
 		}
 
-		static Object admitOnSubscribe(Object result, LeaderElector elector, Target target) {
+		static Object admitOnSubscribe(Object result, LeaderElector elector, Target target,
+				Supplier<LeaderOnlyListener> listener) {
 			ReactiveAdapter adapter = ReactiveAdapterRegistry.getSharedInstance().getAdapter(result.getClass());
 			if (adapter == null || !adapter.supportsEmpty()) {
 				return result;
@@ -172,6 +213,7 @@ final class LeaderOnlyInterceptor implements MethodInterceptor {
 				if (work.isEmpty()) {
 					logger.debug(() -> "Skipped %s on subscription: not the leader of '%s'"
 						.formatted(target.description(), elector.role()));
+					listener.get().skipped(target.role(), target.method());
 					complete(subscriber);
 					return;
 				}

@@ -29,12 +29,15 @@ import java.util.stream.Collectors;
 import io.github.leaderelection.LeaderElector;
 import io.github.leaderelection.LeaderElectors;
 import io.github.leaderelection.annotation.LeaderOnlyAdvisor;
+import io.github.leaderelection.annotation.LeaderOnlyListener;
 import io.github.leaderelection.autoconfigure.LeaderElectionProperties.Mode;
 import io.github.leaderelection.store.LeaseStore;
+import io.github.leaderelection.store.LeaseStoreDecorator;
 import io.github.leaderelection.support.ElectionRuntime;
 import io.github.leaderelection.support.LeaseLeaderElector;
 import io.github.leaderelection.support.LeadershipEventPublisher;
 import io.github.leaderelection.support.StandaloneLeaderElector;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -68,8 +71,9 @@ public final class LeaderElectionAutoConfiguration {
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static LeaderOnlyAdvisor leaderOnlyAdvisor(ObjectProvider<LeaderElectors> electors) {
-		return new LeaderOnlyAdvisor(electors);
+	static LeaderOnlyAdvisor leaderOnlyAdvisor(ObjectProvider<LeaderElectors> electors,
+			ObjectProvider<LeaderOnlyListener> listeners) {
+		return new LeaderOnlyAdvisor(electors, listeners);
 	}
 
 	// Closed as the context is destroyed, after every elector has stopped in its lifecycle phase.
@@ -83,14 +87,15 @@ public final class LeaderElectionAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LeaderElectors leaderElectors(LeaderElectionProperties properties, ObjectProvider<LeaseStore> store,
-			ApplicationEventPublisher publisher, Environment environment, ElectionRuntime runtime) {
+			ApplicationEventPublisher publisher, Environment environment, ElectionRuntime runtime,
+			ObjectProvider<LeaseStoreDecorator> decorators) {
 		properties.validate(environment);
 		properties.validateRoleProperties(environment);
 		String role = defaultRole(properties, environment);
 		String instanceId = (properties.getInstanceId() != null) ? properties.getInstanceId() : generateInstanceId();
 		String hostname = hostname();
 		LeadershipEventPublisher events = new LeadershipEventPublisher(publisher);
-		LeaseStore leaseStore = store.getIfAvailable();
+		LeaseStore leaseStore = decorate(store.getIfAvailable(), decorators);
 		Function<String, LeaderElector> factory;
 		if (properties.getMode() == Mode.STANDALONE || (properties.getMode() == Mode.AUTO && leaseStore == null)) {
 			if (properties.getMode() == Mode.AUTO) {
@@ -114,6 +119,19 @@ public final class LeaderElectionAutoConfiguration {
 		electors.onStop(events::close);
 		electors.onStop(() -> logUnusedRoles(properties, electors, true));
 		return electors;
+	}
+
+	// Decorated once: the electors batch their renewals per store instance, so all must share the one wrapped store.
+	private static @Nullable LeaseStore decorate(@Nullable LeaseStore store,
+			ObjectProvider<LeaseStoreDecorator> decorators) {
+		if (store == null) {
+			return null;
+		}
+		LeaseStore decorated = store;
+		for (LeaseStoreDecorator decorator : decorators.orderedStream().toList()) {
+			decorated = decorator.decorate(decorated);
+		}
+		return decorated;
 	}
 
 	// A view of the registry: @LeaderOnly asks LeaderElectors, so that is the bean to replace to change its answer.

@@ -56,6 +56,7 @@ import org.springframework.context.Lifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.support.SpringFactoriesLoader;
@@ -100,6 +101,42 @@ class LeaderOnlyAdvisorTests {
 				assertThat(job.invocations()).isZero();
 				assertThat(job.unguarded()).isEqualTo("unguarded");
 				assertThat(job.invocations()).isOne();
+			});
+	}
+
+	@Test
+	void listenersAreToldOfSkippedCallsOnly() {
+		this.contextRunner
+			.withUserConfiguration(TestElectorsConfiguration.class, ReportJobConfiguration.class,
+					SkipListenersConfiguration.class)
+			.run((context) -> {
+				TestElector elector = context.getBean(TestElectors.class).elector("default");
+				ReportJob job = context.getBean(ReportJob.class);
+				assertThat(job.summary()).isNull();
+				elector.leader = true;
+				assertThat(job.summary()).isEqualTo("summary");
+				elector.leader = false;
+				assertThat(job.latest()).isEmpty();
+				List<String> skips = context.getBean(SkipListenersConfiguration.class).skips;
+				assertThat(skips).containsExactly("first default summary", "second default summary",
+						"first default latest", "second default latest");
+			});
+	}
+
+	@Test
+	void listenersAreToldOfAPublisherSkippedWhenSubscribed() {
+		this.contextRunner
+			.withUserConfiguration(TestElectorsConfiguration.class, AsyncJobConfiguration.class,
+					SkipListenersConfiguration.class)
+			.run((context) -> {
+				TestElector elector = context.getBean(TestElectors.class).elector("default");
+				elector.leader = true;
+				Mono<String> late = context.getBean(AsyncJob.class).mono();
+				List<String> skips = context.getBean(SkipListenersConfiguration.class).skips;
+				assertThat(skips).isEmpty();
+				elector.leader = false;
+				assertThat(late.block(Duration.ofSeconds(1))).isNull();
+				assertThat(skips).containsExactly("first default mono", "second default mono");
 			});
 	}
 
@@ -314,6 +351,25 @@ class LeaderOnlyAdvisorTests {
 		@Bean
 		LeaderElectors leaderElectors(TestElectors testElectors) {
 			return new LeaderElectors("default", testElectors);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SkipListenersConfiguration {
+
+		final List<String> skips = new CopyOnWriteArrayList<>();
+
+		@Bean
+		@Order(1)
+		LeaderOnlyListener firstListener() {
+			return (role, method) -> this.skips.add("first " + role + " " + method.getName());
+		}
+
+		@Bean
+		@Order(2)
+		LeaderOnlyListener secondListener() {
+			return (role, method) -> this.skips.add("second " + role + " " + method.getName());
 		}
 
 	}
