@@ -1064,10 +1064,7 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 				}
 				// Otherwise revoked while the renewal was on its way. If it extended the lease, the next step claims it
 				// again (with a new token) or releases it after a yield.
-				LeaseLeaderElector.this.callInFlight = false;
-				boolean now = LeaseLeaderElector.this.wakeUp || LeaseLeaderElector.this.releaseOwed;
-				LeaseLeaderElector.this.wakeUp = false;
-				scheduleNext(now ? 0 : next);
+				callReturned(this.generation, next);
 			}
 		}
 
