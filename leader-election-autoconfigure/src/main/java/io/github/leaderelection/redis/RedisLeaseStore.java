@@ -126,7 +126,7 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 
 	static final RedisScript<List> RENEW_ALL = script(List.class, "common.lua", "renew-all.lua");
 
-	static final RedisScript<Long> RELEASE = script(Long.class, "release.lua");
+	static final RedisScript<List> RELEASE = script(List.class, "common.lua", "release.lua");
 
 	static final RedisScript<List> LEADER = script(List.class, "leader.lua");
 
@@ -180,6 +180,10 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 	private final boolean bySlot;
 
 	private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+
+	// The lease duration of each role's last claim or renewal here, in milliseconds: a release that finds a loss
+	// quarantines the role for as long.
+	private final Map<String, Long> leases = new ConcurrentHashMap<>();
 
 	private final AtomicBoolean reachable = new AtomicBoolean(true);
 
@@ -247,6 +251,7 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		Seen seen = this.seen.getOrDefault(role, Seen.NONE);
 		Duration lease = claim.leaseDuration();
 		String holder = encode(claim.holder());
+		this.leases.put(role, lease.toMillis());
 		// Remembered before waiting for replicas: a grant that does not count still took a token.
 		List<?> raw = call(() -> execute(ACQUIRE, List.of(keys.lock(), keys.token(), keys.state()),
 				List.of(holder, Long.toString(lease.toMillis()), seen.stamp(), Long.toString(seen.token()),
@@ -281,6 +286,7 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 		Keys keys = keys(role);
 		String encoded = encode(holder);
 		long seenToken = this.seen.getOrDefault(role, Seen.NONE).token();
+		this.leases.put(role, leaseDuration.toMillis());
 		List<?> reply = call(() -> execute(RENEW, List.of(keys.lock(), keys.token(), keys.state()),
 				List.of(encoded, Long.toString(leaseDuration.toMillis()), Long.toString(seenToken)),
 				(renewed) -> renewed != null && Long.valueOf(1).equals(renewed.get(0)), "renewal", role));
@@ -405,6 +411,7 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 			args.add(encode(renewal.holder()));
 			args.add(Long.toString(renewal.leaseDuration().toMillis()));
 			args.add(Long.toString(this.seen.getOrDefault(renewal.role(), Seen.NONE).token()));
+			this.leases.put(renewal.role(), renewal.leaseDuration().toMillis());
 		}
 		return new Script(keys, args);
 	}
@@ -431,10 +438,21 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 	public boolean release(String role, LeaseHolder holder) {
 		Keys keys = keys(role);
 		String encoded = encode(holder);
-		Long reply = call(
-				() -> this.redis.execute(RELEASE, List.of(keys.lock(), keys.state()), encoded, keys.released()));
+		List<?> reply = call(() -> this.redis.execute(RELEASE, List.of(keys.lock(), keys.token(), keys.state()),
+				encoded, keys.released(), Long.toString(this.leases.getOrDefault(role, 0L)),
+				Long.toString(this.seen.getOrDefault(role, Seen.NONE).token())));
 		logger.trace(() -> "release.lua %s %s -> %s".formatted(keys.lock(), encoded, reply));
-		return reply != null && reply == 1L;
+		Assert.state(reply != null && reply.size() == 3, () -> "Unexpected reply to release.lua: " + reply);
+		String reason = (String) reply.get(1);
+		if (Long.valueOf(1).equals(reply.get(2))) {
+			logger.warn(() -> "Released the lease of '%s' into a quarantine: %s".formatted(role,
+					quarantineReason(reason, role, 0)));
+		}
+		else if (!reason.isEmpty()) {
+			logger.warn(() -> "Released the lease of '%s', though %s".formatted(role,
+					quarantineReason(reason, role, 0)));
+		}
+		return Long.valueOf(1).equals(reply.get(0));
 	}
 
 	@Override

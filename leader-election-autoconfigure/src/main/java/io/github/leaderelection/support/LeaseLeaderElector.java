@@ -885,7 +885,7 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 		if (term.isValid(this.clock)) {
 			return term;
 		}
-		if (term.expiryQueued.compareAndSet(false, true)) {
+		if (!term.withdrawn && term.expiryQueued.compareAndSet(false, true)) {
 			this.scheduler.schedule(() -> expire(term), 0);
 		}
 		return null;
@@ -906,7 +906,7 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 			if (lease == null || lease.leadership() != grant.leadership()) {
 				return;
 			}
-			if (!lease.isValid(this.clock)) {
+			if (!lease.isUnexpired(this.clock)) {
 				loseLease(RevokeReason.LEASE_EXPIRED);
 			}
 			else if (lease == grant) {
@@ -1042,6 +1042,11 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 
 		@Override
 		public void renewed(boolean renewed, long sentNanos, long sentMillis) {
+			Grant sent = this.sent;
+			if (!renewed && sent != null) {
+				// Before waiting for the monitor: from now on no work is admitted under the refused lease.
+				sent.withdraw();
+			}
 			storeReached();
 			returned((lease) -> LeaseLeaderElector.this.renewed(lease, renewed, sentNanos, sentMillis));
 		}
@@ -1083,6 +1088,9 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 
 		private final AtomicBoolean expiryQueued = new AtomicBoolean();
 
+		// Set when the store refused to renew it, ahead of the revocation that follows under the monitor.
+		private volatile boolean withdrawn;
+
 		Grant(Leadership leadership, long deadlineNanos, long deadlineMillis) {
 			this.leadership = leadership;
 			this.deadlineNanos = deadlineNanos;
@@ -1093,8 +1101,17 @@ public final class LeaseLeaderElector implements LeaderElector, SmartLifecycle {
 			return this.leadership;
 		}
 
+		// Whether it may still be trusted: neither withdrawn nor past a deadline.
 		boolean isValid(ElectionClock clock) {
+			return !this.withdrawn && isUnexpired(clock);
+		}
+
+		boolean isUnexpired(ElectionClock clock) {
 			return clock.nanoTime() - this.deadlineNanos < 0 && clock.wallMillis() < this.deadlineMillis;
+		}
+
+		void withdraw() {
+			this.withdrawn = true;
 		}
 
 		long remainingNanos(ElectionClock clock) {

@@ -1,6 +1,6 @@
--- common.lua: what acquire.lua, renew.lua and renew-all.lua share; RedisLeaseStore puts it in front of each of them.
--- The keys of one role come as a table {lock, fencing-token counter, state hash}: KEYS itself for acquire.lua and
--- renew.lua, three consecutive KEYS per role for renew-all.lua.
+-- common.lua: what acquire.lua, renew.lua, renew-all.lua and release.lua share; RedisLeaseStore puts it in front of
+-- each of them. The keys of one role come as a table {lock, fencing-token counter, state hash}: KEYS itself for
+-- acquire.lua, renew.lua and release.lua, three consecutive KEYS per role for renew-all.lua.
 
 -- A lock that is missing this many milliseconds or less before the expiry the state records expired in time:
 -- TIME and the expiry Redis applies to SET ... PX may differ by a millisecond or two.

@@ -76,7 +76,9 @@ final class Checker {
 
 	/**
 	 * How long after a refused renewal's reply a job run may still start: the recorder sees the reply before the
-	 * elector does, and the elector needs a moment to revoke; a run admitted meanwhile is no run without a lease.
+	 * elector does. The elector withdraws the lease as soon as the reply reaches it, before it waits for its monitor
+	 * to revoke, so what is left is the return through the store's decorators and the batch; a run admitted meanwhile
+	 * is still within the instance's deadline, and no run without a lease.
 	 */
 	static final Duration REPLY_TOLERANCE = Duration.ofMillis(2);
 

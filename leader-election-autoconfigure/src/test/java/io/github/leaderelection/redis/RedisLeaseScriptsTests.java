@@ -476,8 +476,12 @@ class RedisLeaseScriptsTests {
 				Long.toString(leaseMillis), Long.toString(seenToken));
 	}
 
+	// Whether it released; the reason after a sign of loss is checked through RedisLeaseStore.
 	private Long release(String holder) {
-		return this.template.execute(RedisLeaseStore.RELEASE, List.of(LOCK, STATE), holder, RELEASED);
+		List<Object> reply = this.template.execute(RedisLeaseStore.RELEASE, List.of(LOCK, TOKEN, STATE), holder,
+				RELEASED, "0", "0");
+		assertThat(reply).hasSize(3);
+		return (Long) reply.get(0);
 	}
 
 	private List<Object> leader() {

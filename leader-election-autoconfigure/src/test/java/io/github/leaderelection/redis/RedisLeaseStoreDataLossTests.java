@@ -260,6 +260,50 @@ class RedisLeaseStoreDataLossTests {
 	}
 
 	@Test
+	void releaseAfterADeleteOfTheLockEndsTheLeaseAtOnceAndTellsTheFollowers() {
+		RedisServer server = server();
+		RedisConnectionFactory factory = lettuce(server);
+		RedisLeaseStores.awaitUptime(server, LEASE);
+		LeaseStore holder = store(factory);
+		LeaseStore follower = store(factory);
+		AtomicInteger released = new AtomicInteger();
+		follower.onRelease(ROLE, released::incrementAndGet);
+		long token = granted(holder.acquire(claim("holder"))).fencingToken();
+		assertThat(server.command("DEL", LOCK)).isEqualTo(":1");
+		released.set(0);
+		// The state still names the holder: nobody was granted since, and the holder steps down.
+		assertThat(holder.release(ROLE, holder("holder"))).isTrue();
+		await().atMost(TIMEOUT).until(() -> released.get() > 0);
+		assertThat(granted(follower.acquire(claim("follower"))).fencingToken()).isGreaterThan(token);
+		assertThat(holder.release(ROLE, holder("holder"))).isFalse();
+	}
+
+	@Test
+	void releaseAfterASignOfLossQuarantinesForAFullLeaseAndTellsTheFollowers() {
+		RedisServer server = server();
+		RedisConnectionFactory factory = lettuce(server);
+		RedisLeaseStores.awaitUptime(server, LEASE);
+		LeaseStore holder = store(factory);
+		LeaseStore follower = store(factory);
+		AtomicInteger released = new AtomicInteger();
+		follower.onRelease(ROLE, released::incrementAndGet);
+		long token = granted(holder.acquire(claim("holder"))).fencingToken();
+		// The lock is still there, its state is not: the role's data cannot be trusted.
+		assertThat(server.command("DEL", "{leader-election:" + ROLE + "}:state")).isEqualTo(":1");
+		released.set(0);
+		long releasedAt = System.nanoTime();
+		assertThat(holder.release(ROLE, holder("holder"))).isTrue();
+		await().atMost(TIMEOUT).until(() -> released.get() > 0);
+		assertThat(server.command("EXISTS", LOCK)).isEqualTo(":0");
+		Acquisition quarantined = follower.acquire(claim("follower"));
+		assertThat(quarantined.outcome()).isEqualTo(Outcome.QUARANTINED);
+		assertThat(quarantined.retryAfter()).isGreaterThan(LEASE.minusMillis(500)).isLessThanOrEqualTo(LEASE);
+		assertThat(quarantined.reason()).startsWith("the data of '%s' on Redis at".formatted(ROLE));
+		assertThat(awaitGrant(List.of(follower), List.of("follower")).fencingToken()).isGreaterThan(token);
+		assertThat(Duration.ofNanos(System.nanoTime() - releasedAt)).isGreaterThan(LEASE.minusMillis(500));
+	}
+
+	@Test
 	void flushAllQuarantinesBothInstancesThatSawTheRoleAndNewcomers() {
 		RedisServer server = server();
 		RedisConnectionFactory factory = lettuce(server);

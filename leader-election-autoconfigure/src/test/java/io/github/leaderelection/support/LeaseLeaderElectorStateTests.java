@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.leaderelection.LeaderWork;
@@ -33,8 +34,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.QueryTimeoutException;
+import org.springframework.test.util.ReflectionTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Every transition of the state machine, and the races between store calls, stops and deadlines, on a fake clock,
@@ -123,6 +126,53 @@ class LeaseLeaderElectorStateTests {
 		assertThat(this.elector.state()).isEqualTo(State.FOLLOWING);
 		assertThat(this.store.acquires()).isEqualTo(2);
 		assertThat(revocations()).containsExactly(RevokeReason.LEASE_LOST);
+	}
+
+	@Test
+	void aRefusedRenewalStopsAdmittingWorkBeforeTheRevocationGetsTheMonitor() throws InterruptedException {
+		leading();
+		Object monitor = ReflectionTestUtils.getField(this.elector, "monitor");
+		assertThat(monitor).isNotNull();
+		CountDownLatch held = new CountDownLatch(1);
+		CountDownLatch letGo = new CountDownLatch(1);
+		// Another thread holds the monitor while the refusal comes back: the timer, say, on a busy machine.
+		Thread holder = new Thread(() -> {
+			synchronized (monitor) {
+				held.countDown();
+				awaitUninterruptibly(letGo);
+			}
+		});
+		this.store.refuseRenewals(true);
+		this.store.refuseWith(Acquisition.held(Duration.ofSeconds(10)));
+		this.store.duringNextRenewal(() -> {
+			holder.start();
+			awaitUninterruptibly(held);
+		});
+		Thread renewing = new Thread(() -> this.scheduler.advance(Duration.ofSeconds(3)));
+		renewing.start();
+		try {
+			await().atMost(Duration.ofSeconds(10)).until(() -> renewing.getState() == Thread.State.BLOCKED);
+			assertThat(this.elector.isLeader()).isFalse();
+			assertThat(this.elector.admit("job")).isEmpty();
+			assertThat(this.elector.state()).isEqualTo(State.LEADING);
+		}
+		finally {
+			letGo.countDown();
+			renewing.join();
+			holder.join();
+		}
+		assertThat(this.elector.state()).isEqualTo(State.FOLLOWING);
+		assertThat(revocations()).containsExactly(RevokeReason.LEASE_LOST);
+	}
+
+	private static void awaitUninterruptibly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Test
