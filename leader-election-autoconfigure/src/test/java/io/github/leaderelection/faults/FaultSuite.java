@@ -47,6 +47,7 @@ import io.github.leaderelection.faults.Timeline.Grant;
 import io.github.leaderelection.faults.Timeline.Life;
 import io.github.leaderelection.faults.Timeline.Start;
 import io.github.leaderelection.test.RedisSentinels;
+import io.github.leaderelection.test.PostgresServer;
 import io.github.leaderelection.test.RedisServer;
 import io.github.leaderelection.test.TcpProxy;
 import org.jspecify.annotations.Nullable;
@@ -111,6 +112,18 @@ final class FaultSuite {
 	private static final List<Fault.Kind> SENTINEL_FOLLOWER_PARTS = List.of(Fault.Kind.FOLLOWER_PAUSE);
 
 	/**
+	 * The faults injected alone on PostgreSQL, in this order: the instances' faults, and those of the database.
+	 */
+	static final List<Fault.Kind> POSTGRES_ALONE = List.of(Fault.Kind.SIGTERM_LEADER, Fault.Kind.SIGKILL_LEADER,
+			Fault.Kind.SIGSTOP_LEADER, Fault.Kind.PARTITION_DROP, Fault.Kind.PARTITION_BLACKHOLE, Fault.Kind.LATENCY,
+			Fault.Kind.LONG_RUN_SIGTERM, Fault.Kind.LONG_RUN_YIELD, Fault.Kind.PG_RESTART, Fault.Kind.PG_CRASH,
+			Fault.Kind.PG_PAUSE, Fault.Kind.PG_ROLLBACK, Fault.Kind.ROW_DELETED, Fault.Kind.SLOW_LISTENER,
+			Fault.Kind.KILL_AND_PG_PAUSE, Fault.Kind.FOLLOWER_PAUSE, Fault.Kind.FOLLOWER_CUT_OFF);
+
+	private static final List<Fault.Kind> POSTGRES_PARTS = List.of(Fault.Kind.PG_RESTART, Fault.Kind.PG_CRASH,
+			Fault.Kind.PG_PAUSE, Fault.Kind.PG_ROLLBACK, Fault.Kind.ROW_DELETED);
+
+	/**
 	 * The fewest mixes of the Sentinel phase, whatever their share of the time: the first stages the failover that
 	 * loses writes.
 	 */
@@ -134,8 +147,10 @@ final class FaultSuite {
 
 	private volatile Duration work = SHORT_RUN;
 
-	// The Redis of the current phase: one server, or a Sentinel set-up.
+	// The Redis of the current phase: one server, or a Sentinel set-up; or the PostgreSQL of a run on it.
 	private @Nullable RedisFaults redis;
+
+	private @Nullable PostgresFaults postgres;
 
 	private @Nullable RedisSentinels sentinels;
 
@@ -161,8 +176,11 @@ final class FaultSuite {
 		say("Seed %d (replay with -Dfaults.seed=%d); %s", this.settings.seed(), this.settings.seed(),
 				this.settings.describe());
 		String aborted = null;
-		long ended;
 		Random random = new Random(this.settings.seed());
+		if (this.settings.store() == Store.POSTGRESQL) {
+			aborted = runOnPostgres(random);
+			return report(aborted);
+		}
 		// Redis's default persistence: faults that roll Redis back restart it from older files.
 		try (RedisServer server = RedisServer.startWith(RedisFaults.SNAPSHOTS)) {
 			this.redis = new RedisFaults(server, this.directory.resolve("redis-older"), ROLE);
@@ -202,7 +220,11 @@ final class FaultSuite {
 		if (aborted == null && this.settings.sentinel()) {
 			aborted = runSentinelPhase(random);
 		}
-		ended = this.stoppingNanos;
+		return report(aborted);
+	}
+
+	private Report report(@Nullable String aborted) throws IOException {
+		long ended = this.stoppingNanos;
 		this.timeline.poll();
 		Verdict verdict = Checker.check(this.timeline.snapshot(), this.settings.lease(), this.origin, ended);
 		Report report = new Report(this.settings, verdict, aborted, Duration.ofNanos(ended - this.origin));
@@ -210,6 +232,47 @@ final class FaultSuite {
 		Files.writeString(this.directory.resolve("summary.md"), report.markdown(), StandardCharsets.UTF_8);
 		this.out.println(report.markdown());
 		return report;
+	}
+
+	// Instances elect on one PostgreSQL, each through a proxy of its own: every fault alone, then random mixes for
+	// the time of mixes. Returns why the run stopped early, if it did.
+	private @Nullable String runOnPostgres(Random random) throws IOException {
+		try (PostgresServer server = PostgresServer.start()) {
+			PostgresFaults postgres = new PostgresFaults(server, this.directory.resolve("postgres-older"), ROLE);
+			postgres.createTable();
+			this.postgres = postgres;
+			say("Started %s", server);
+			try {
+				for (int slot = 1; slot <= this.settings.instances(); slot++) {
+					launch(slot);
+				}
+				for (Instance instance : List.copyOf(this.instances)) {
+					awaitReady(instance);
+				}
+				for (Fault.Kind kind : POSTGRES_ALONE) {
+					inject(kind);
+				}
+				long mixEnds = System.nanoTime() + this.settings.mix().toNanos();
+				while (System.nanoTime() - mixEnds < 0) {
+					injectMix(random, LEADER_PARTS, POSTGRES_PARTS, FOLLOWER_PARTS, null);
+				}
+				awaitLeader();
+				return null;
+			}
+			catch (AbortedException ex) {
+				say("STOPPED EARLY: %s", ex.getMessage());
+				return ex.getMessage();
+			}
+			catch (RuntimeException ex) {
+				say("STOPPED EARLY: %s", ex);
+				ex.printStackTrace(this.out);
+				return ex.toString();
+			}
+			finally {
+				stopAll();
+				this.postgres = null;
+			}
+		}
 	}
 
 	// Instances elect through Boot's Sentinel configuration on a master, a replica and three Sentinels: a failover to
@@ -335,6 +398,14 @@ final class FaultSuite {
 		return redis;
 	}
 
+	private PostgresFaults postgres() {
+		PostgresFaults postgres = this.postgres;
+		if (postgres == null) {
+			throw new IllegalStateException("No PostgreSQL in this run");
+		}
+		return postgres;
+	}
+
 	private RedisSentinels sentinels() {
 		RedisSentinels sentinels = this.sentinels;
 		if (sentinels == null) {
@@ -356,8 +427,8 @@ final class FaultSuite {
 	private void inject(Fault.Kind kind) {
 		Instance leader = awaitLeader();
 		this.timeline.step();
-		say("fault %d: %s (leader %s)", this.timeline.snapshot().faults().size() + 1, kind.description(),
-				leader.name());
+		say("fault %d: %s (leader %s)", this.timeline.snapshot().faults().size() + 1,
+				kind.description(this.settings.store().product()), leader.name());
 		long lease = this.settings.lease().toNanos();
 		Fault fault;
 		switch (kind) {
@@ -486,6 +557,34 @@ final class FaultSuite {
 				awaitNewLeader(fault);
 				replace(leader);
 			}
+			case PG_RESTART, PG_CRASH, ROW_DELETED -> {
+				fault = begin(kind, null);
+				awaitNewLeader(fault);
+			}
+			case PG_PAUSE -> {
+				fault = begin(kind, null);
+				hold(fault.injectedNanos() + 2 * lease);
+				heal(fault, null);
+				awaitNewLeader(fault);
+			}
+			case PG_ROLLBACK -> {
+				// Restored at once after the handover: the table comes back with the former leader's row, alive, and
+				// an older token.
+				postgres().keepCopy();
+				handover(leader);
+				fault = begin(kind, null);
+				awaitNewLeader(fault);
+			}
+			case KILL_AND_PG_PAUSE -> {
+				fault = this.timeline.fault(kind, leader.name(), System.nanoTime());
+				leader.kill();
+				postgres().server().pause();
+				hold(fault.injectedNanos() + 2 * lease);
+				postgres().server().resume();
+				this.timeline.healed(fault, System.nanoTime());
+				awaitNewLeader(fault);
+				replace(leader);
+			}
 			case FOLLOWER_PAUSE, FOLLOWER_CUT_OFF -> {
 				Instance follower = followers(leader).get(0);
 				fault = begin(kind, follower);
@@ -577,6 +676,9 @@ final class FaultSuite {
 		if (redisPart == Fault.Kind.RDB_ROLLBACK) {
 			redis().keepSnapshot();
 		}
+		else if (redisPart == Fault.Kind.PG_ROLLBACK) {
+			postgres().keepCopy();
+		}
 		else if (redisPart == Fault.Kind.AOF_ROLLBACK) {
 			redis().appendOnly();
 			redis().keepAppendOnlyFiles();
@@ -639,7 +741,8 @@ final class FaultSuite {
 		if (kind == Fault.Kind.SENTINEL_FAILOVER || kind == Fault.Kind.SENTINEL_MASTER_KILLED) {
 			return failOver(kind);
 		}
-		Fault fault = this.timeline.fault(kind, (target != null) ? target.name() : "redis", System.nanoTime());
+		Fault fault = this.timeline.fault(kind, (target != null) ? target.name() : this.settings.store().target(),
+				System.nanoTime());
 		switch (kind) {
 			case SIGTERM_LEADER, LONG_RUN_SIGTERM -> required(target).terminate();
 			case SIGKILL_LEADER -> required(target).kill();
@@ -672,6 +775,25 @@ final class FaultSuite {
 					say("fault %d: the lock was not evicted within a lease", fault.number());
 				}
 			}
+			case PG_RESTART -> {
+				postgres().restart();
+				this.timeline.healed(fault, System.nanoTime());
+			}
+			case PG_CRASH -> {
+				postgres().crash();
+				this.timeline.healed(fault, System.nanoTime());
+			}
+			case PG_PAUSE -> postgres().server().pause();
+			case PG_ROLLBACK -> {
+				postgres().restoreKeptCopy();
+				this.timeline.healed(fault, System.nanoTime());
+			}
+			case ROW_DELETED -> {
+				if (!postgres().deleteRow()) {
+					say("fault %d: there was no row to delete", fault.number());
+				}
+				this.timeline.healed(fault, System.nanoTime());
+			}
 			default -> throw new IllegalStateException(kind + " is injected step by step, not by begin()");
 		}
 		return fault;
@@ -683,6 +805,7 @@ final class FaultSuite {
 			case SIGSTOP_LEADER, FOLLOWER_PAUSE -> required(target).resume();
 			case PARTITION_DROP, PARTITION_BLACKHOLE, LATENCY, FOLLOWER_CUT_OFF -> required(target).proxy().pass();
 			case REDIS_PAUSE -> redis().server().resume();
+			case PG_PAUSE -> postgres().server().resume();
 			case LOCK_EVICTED -> redis().unlimitedMemory();
 			default -> {
 				return;
@@ -698,10 +821,35 @@ final class FaultSuite {
 		return target;
 	}
 
-	// On the Redis of the current phase.
+	// On the store of the current phase.
 	private Instance launch(int slot) {
+		PostgresFaults postgres = this.postgres;
+		if (postgres != null) {
+			return launch(slot, postgres);
+		}
 		RedisSentinels sentinels = this.sentinels;
 		return (sentinels != null) ? launch(slot, sentinels) : launch(slot, redis());
+	}
+
+	// Through Boot's DataSource with its default pool, HikariCP; timeouts below the lease, so that a call to a
+	// database out of reach fails rather than waits.
+	private Instance launch(int slot, PostgresFaults postgres) {
+		PostgresServer server = postgres.server();
+		TcpProxy proxy = TcpProxy.start(server.host(), server.port());
+		try {
+			return launch(slot, List.of("--leader.election.mode=jdbc",
+					"--spring.datasource.url=jdbc:postgresql://%s:%d/postgres?connectTimeout=1&socketTimeout=2"
+						.formatted(proxy.host(), proxy.port()),
+					"--spring.datasource.username=" + server.username(),
+					"--spring.datasource.hikari.connection-timeout=1000",
+					"--spring.datasource.hikari.validation-timeout=500",
+					"--leader.election.jdbc.initialize-schema=never", "--leader.election.jdbc.statement-timeout=1s"),
+					proxy);
+		}
+		catch (RuntimeException ex) {
+			proxy.close();
+			throw ex;
+		}
 	}
 
 	private Instance launch(int slot, RedisFaults redis) {
@@ -877,7 +1025,7 @@ final class FaultSuite {
 	 * Sentinel phase when it runs.
 	 */
 	record Settings(Duration lease, Duration renew, Duration retry, Duration jitter, int instances, Duration mix,
-			Duration settle, long seed, boolean sentinel) {
+			Duration settle, long seed, boolean sentinel, Store store) {
 
 		List<String> arguments() {
 			return List.of("--leader.election.lease-duration=" + this.lease.toMillis() + "ms",
@@ -901,6 +1049,12 @@ final class FaultSuite {
 		}
 
 		String describe() {
+			if (this.store == Store.POSTGRESQL) {
+				return ("%d instances on PostgreSQL; lease %d ms, renew %d ms, retry %d ms, jitter %d ms; every fault "
+						+ "alone, then %d s of random mixes of faults").formatted(this.instances, this.lease.toMillis(),
+								this.renew.toMillis(), this.retry.toMillis(), this.jitter.toMillis(),
+								this.mix.toSeconds());
+			}
 			String sentinel = ", then through Sentinel each failover alone and %d s of random mixes with a failover in"
 					+ " each (%d at least)";
 			return ("%d instances; lease %d ms, renew %d ms, retry %d ms, jitter %d ms; every fault alone, then %d s of"
@@ -908,6 +1062,35 @@ final class FaultSuite {
 							this.renew.toMillis(), this.retry.toMillis(), this.jitter.toMillis(),
 							standaloneMix().toSeconds(), this.sentinel
 									? sentinel.formatted(sentinelMix().toSeconds(), MIN_SENTINEL_MIXES) : "");
+		}
+
+	}
+
+	/**
+	 * The store a run elects on.
+	 */
+	enum Store {
+
+		REDIS("Redis", "redis"), POSTGRESQL("PostgreSQL", "postgresql");
+
+		private final String product;
+
+		private final String target;
+
+		Store(String product, String target) {
+			this.product = product;
+			this.target = target;
+		}
+
+		String product() {
+			return this.product;
+		}
+
+		/**
+		 * The target of a fault of the store, in the histories.
+		 */
+		String target() {
+			return this.target;
 		}
 
 	}
@@ -1113,11 +1296,11 @@ final class FaultSuite {
 			Map<String, List<FaultOutcome>> alone = new LinkedHashMap<>();
 			Map<String, List<FaultOutcome>> mixes = new TreeMap<>();
 			for (Fault.Kind kind : Fault.Kind.values()) {
-				alone.put(kind.description(), new ArrayList<>());
+				alone.put(kind.description(this.settings.store().product()), new ArrayList<>());
 			}
 			steps.values().forEach((step) -> {
 				if (step.size() == 1) {
-					alone.get(step.get(0).fault().kind().description()).add(step.get(0));
+					alone.get(step.get(0).fault().kind().description(this.settings.store().product())).add(step.get(0));
 				}
 				else {
 					String name = String.join(" + ", step.stream().map((outcome) -> outcome.fault().kind().label()).toList());

@@ -48,7 +48,7 @@ class FaultSuiteIT {
 		Duration mix = DurationStyle.detectAndParse(System.getProperty("faults.mix", "30s"));
 		long seed = Long.getLong("faults.seed", ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
 		Settings settings = new Settings(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofMillis(150),
-				Duration.ofMillis(100), 3, mix, Duration.ofMillis(500), seed, true);
+				Duration.ofMillis(100), 3, mix, Duration.ofMillis(500), seed, true, FaultSuite.Store.REDIS);
 		Report report = new FaultSuite(settings, Path.of("target", "fault-suite"), System.out).run();
 		assertThat(report.passed()).as(report.markdown()).isTrue();
 		assertThat(report.verdict().overlaps()).isZero();

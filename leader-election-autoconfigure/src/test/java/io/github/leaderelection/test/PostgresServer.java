@@ -359,6 +359,13 @@ public final class PostgresServer implements DatabaseServer {
 		this.process.kill();
 	}
 
+	/**
+	 * The server's data directory, owned by the user the server runs as.
+	 */
+	public Path dataDirectory() {
+		return this.data;
+	}
+
 	@Override
 	public synchronized void restart() {
 		stop();

@@ -1,0 +1,55 @@
+/*
+ * Copyright 2026 the original author or authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package io.github.leaderelection.faults;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.github.leaderelection.faults.FaultSuite.Report;
+import io.github.leaderelection.faults.FaultSuite.Settings;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.convert.DurationStyle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the fault suite on PostgreSQL: three instances on a private server, each through a proxy of its own, every
+ * fault of the instances and of the database alone, then random mixes for {@code faults.jdbc.mix} (none unless set,
+ * for example {@code -Dfaults.jdbc.mix=30m} for a soak), with the seed {@code faults.seed}. The same checker judges
+ * the histories as on Redis. Writes its summary to {@code target/fault-suite-postgresql/}.
+ */
+class JdbcFaultSuiteIT {
+
+	@Test
+	void everyFaultIsSurvivedOnPostgresqlWithoutOverlapsOrTokensGoingBack() throws Exception {
+		Duration mix = DurationStyle.detectAndParse(System.getProperty("faults.jdbc.mix", "0s"));
+		long seed = Long.getLong("faults.seed", ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
+		Settings settings = new Settings(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofMillis(150),
+				Duration.ofMillis(100), 3, mix, Duration.ofMillis(500), seed, false, FaultSuite.Store.POSTGRESQL);
+		Report report = new FaultSuite(settings, Path.of("target", "fault-suite-postgresql"), System.out).run();
+		assertThat(report.passed()).as(report.markdown()).isTrue();
+		assertThat(report.verdict().overlaps()).isZero();
+		assertThat(report.verdict().validityOverlaps()).isZero();
+		assertThat(report.verdict().executions()).isPositive();
+		assertThat(report.verdict().terms()).isPositive();
+		assertThat(report.verdict().faultsByKind())
+			.containsKeys(FaultSuite.POSTGRES_ALONE.toArray(Timeline.Fault.Kind[]::new));
+		assertThat(report.verdict().beyondLease()).isEmpty();
+	}
+
+}
