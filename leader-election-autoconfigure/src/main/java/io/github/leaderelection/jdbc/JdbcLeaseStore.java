@@ -52,10 +52,8 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DelegatingDataSource;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
+import org.springframework.jdbc.support.SQLStateSQLExceptionTranslator;
 import org.springframework.util.Assert;
 
 /**
@@ -65,11 +63,12 @@ import org.springframework.util.Assert;
  * <p>
  * Only the database's clock decides expiry: every statement reads it where it runs ({@code clock_timestamp()} on
  * PostgreSQL, {@code SYSDATE(6)} on MariaDB), so neither the application's clock nor a transaction's snapshot ever
- * enters a decision. Each operation is one short statement, or for a bulk renewal and a release one short transaction
- * at READ COMMITTED; a claim reads the row and then writes it only if its version is unchanged (compare and set), so
- * no lock is held between round trips and nothing can deadlock. The store uses connections of its own from the
- * {@link DataSource} and never joins a caller's transaction. Each statement times out after
- * {@link Options#statementTimeout()}.
+ * enters a decision. Every statement is a transaction of its own (auto-commit), never SERIALIZABLE and with no
+ * advisory lock: a claim reads the row, then writes it only if its version is unchanged (compare and set), so no lock
+ * is held between round trips; a renewal is one conditional update, a bulk renewal one batch of them in the order of
+ * the roles, so that nothing can deadlock. The store takes connections of its own from the {@link DataSource} and
+ * never joins a caller's transaction. Each statement times out after {@link Options#statementTimeout()}, and a read
+ * on its connection a second later, should the network go silent.
  * <p>
  * Fencing tokens increase strictly per role and are assigned by the statement that grants. A release announces
  * itself: on PostgreSQL with {@code NOTIFY}, which a listening follower hears within milliseconds (the listener holds
@@ -102,15 +101,25 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 
 	private static final String NEW_SERVER = "new-server";
 
+	// How much longer than a statement may take a read on its connection may wait: a timed-out statement is
+	// cancelled by the server, while a silent network answers nothing at all.
+	private static final Duration NETWORK_TIMEOUT_MARGIN = Duration.ofSeconds(1);
+
+	// The column sizes of the schema scripts.
+	private static final int MAX_ROLE_LENGTH = 200;
+
+	private static final int MAX_HOLDER_LENGTH = 300;
+
 	private final DataSource dataSource;
 
 	private final Options options;
 
 	private final String table;
 
-	private final JdbcTemplate jdbc;
+	private final DataSource own;
 
-	private final TransactionTemplate transactions;
+	// Replaced once the database is known, by one set up for it.
+	private volatile JdbcTemplate jdbc;
 
 	private final Map<String, Seen> seen = new ConcurrentHashMap<>();
 
@@ -145,14 +154,8 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 		this.options = options;
 		this.table = options.tableName();
 		// A wrapper, so that Spring's transaction synchronization never hands the store a caller's connection.
-		DataSource own = new DelegatingDataSource(dataSource);
-		this.jdbc = new JdbcTemplate(own);
-		int timeoutSeconds = (int) Math.max(1, Math.ceil(options.statementTimeout().toMillis() / 1000.0));
-		this.jdbc.setQueryTimeout(timeoutSeconds);
-		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(own));
-		this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-		this.transactions.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
-		this.transactions.setTimeout(timeoutSeconds);
+		this.own = new NetworkTimeoutDataSource(dataSource, options.statementTimeout().plus(NETWORK_TIMEOUT_MARGIN));
+		this.jdbc = template(null, null);
 		this.notifications = new JdbcReleaseNotifications(dataSource, channel(this.table),
 				options.listenRetryInterval());
 	}
@@ -212,6 +215,13 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 	public Acquisition acquire(LeaseClaim claim) {
 		String role = claim.role();
 		String holder = encode(claim.holder());
+		Assert.isTrue(role.length() <= MAX_ROLE_LENGTH, () -> "Role '%s' is longer than the %d characters of the "
+			.formatted(role, MAX_ROLE_LENGTH) + "role column of " + this.table + ": choose a shorter role name");
+		Assert.isTrue(holder.length() <= MAX_HOLDER_LENGTH,
+				() -> "Instance id '%s' is longer than the %d characters that the holder column of %s leaves for it: "
+					.formatted(claim.instanceId(), MAX_HOLDER_LENGTH - claim.holder().nonce().length() - 1,
+							this.table)
+						+ "set a shorter leader.election.instance-id");
 		long lease = claim.leaseDuration().toMillis();
 		this.leases.put(role, lease);
 		for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -275,8 +285,8 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 	}
 
 	/**
-	 * Renews each lease as {@link #renew} would, with one batch of statements in one short transaction, in the order
-	 * of the roles so that two batches never wait for each other's rows in opposite orders.
+	 * Renews each lease as {@link #renew} would, with one batch of statements in one round trip, in the order of the
+	 * roles so that two batches never wait for each other's rows in opposite orders.
 	 */
 	@Override
 	public List<Boolean> renewAll(List<LeaseRenewal> renewals) {
@@ -302,7 +312,9 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 			arguments.add(new Object[] { renewal.leaseDuration().toMillis(), renewal.role(),
 					encode(renewal.holder()), this.seen.getOrDefault(renewal.role(), Seen.NONE).token() });
 		}
-		int[] counts = call(() -> this.transactions.execute((status) -> this.jdbc.batchUpdate(sql, arguments)));
+		// One statement, or one batch in one round trip: each statement is a transaction of its own.
+		int[] counts = call(() -> (arguments.size() == 1) ? new int[] { this.jdbc.update(sql, arguments.get(0)) }
+				: this.jdbc.batchUpdate(sql, arguments));
 		Assert.state(counts != null && counts.length == renewals.size(),
 				() -> "Unexpected update counts for %d renewals".formatted(renewals.size()));
 		List<Boolean> renewed = new ArrayList<>(Collections.nCopies(renewals.size(), Boolean.FALSE));
@@ -362,22 +374,27 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 				}
 				continue;
 			}
-			Boolean released = call(() -> this.transactions.execute((status) -> {
-				int count = this.jdbc.update(("UPDATE %s SET holder = NULL, expires_at = NULL, instance_id = NULL, "
-						+ "hostname = NULL, started_at = NULL, acquired_at = NULL, last_renewed_at = NULL, "
-						+ "version = version + 1 WHERE role = ? AND version = ?").formatted(this.table), role,
-						row.version());
-				if (count == 1 && database().dialect() == JdbcDialect.POSTGRESQL) {
-					// Sent when the transaction commits, so never before the lease is free.
-					this.jdbc.queryForList("SELECT pg_notify(?, ?)", channel(this.table), role);
-				}
-				return count == 1;
-			}));
-			if (Boolean.TRUE.equals(released)) {
+			if (clear(role, row.version())) {
 				return true;
 			}
 		}
 		return false;
+	}
+
+	// Frees the lease if the row is unchanged, in one statement; on PostgreSQL the same statement notifies, and the
+	// notification goes out as it commits, so never before the lease is free.
+	private boolean clear(String role, long version) {
+		String update = ("UPDATE %s SET holder = NULL, expires_at = NULL, instance_id = NULL, hostname = NULL, "
+				+ "started_at = NULL, acquired_at = NULL, last_renewed_at = NULL, version = version + 1 "
+				+ "WHERE role = ? AND version = ?").formatted(this.table);
+		if (database().dialect() == JdbcDialect.POSTGRESQL) {
+			List<Object> notified = call(() -> this.jdbc.queryForList(
+					"WITH released AS (%s RETURNING role) SELECT pg_notify(?, role) FROM released".formatted(update),
+					Object.class, role, version, channel(this.table)));
+			return notified != null && notified.size() == 1;
+		}
+		Integer count = call(() -> this.jdbc.update(update, role, version));
+		return count != null && count == 1;
 	}
 
 	private void notifyReleased(String role) {
@@ -587,6 +604,21 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 		return database;
 	}
 
+	// Statements time out through the driver, except on PostgreSQL: its driver cancels a statement through a
+	// connection of its own and waits for the server's answer to that too, ten seconds by default when the network
+	// is silent; the network timeout bounds its statements instead. Until the database is known, errors are
+	// translated by SQL state: JdbcTemplate's default looks the error codes up through a connection of its own,
+	// which waits as long as the failure it reports.
+	private JdbcTemplate template(@Nullable JdbcDialect dialect, @Nullable String product) {
+		JdbcTemplate template = new JdbcTemplate(this.own);
+		if (dialect != JdbcDialect.POSTGRESQL) {
+			template.setQueryTimeout((int) Math.max(1, Math.ceil(this.options.statementTimeout().toMillis() / 1000.0)));
+		}
+		template.setExceptionTranslator((product != null) ? new SQLErrorCodeSQLExceptionTranslator(product)
+				: new SQLStateSQLExceptionTranslator());
+		return template;
+	}
+
 	private Database describe(Connection connection) throws SQLException {
 		DatabaseMetaData metaData = connection.getMetaData();
 		String product = metaData.getDatabaseProductName();
@@ -596,6 +628,7 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 		}
 		String description = "%s %s at %s".formatted(product, metaData.getDatabaseProductVersion(),
 				metaData.getURL());
+		this.jdbc = template(dialect, product);
 		return new Database(dialect, description, dialect.read(this.table));
 	}
 
@@ -609,11 +642,17 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 			return result;
 		}
 		catch (DataAccessException ex) {
-			if (isUnreachable(ex) && this.reachable.compareAndSet(true, false)) {
-				logger.warn(() -> "Could not reach %s; electors follow until it answers: %s".formatted(this,
-						ex.getMessage()));
+			if (isUnreachable(ex)) {
+				unreachable(ex);
 			}
 			throw ex;
+		}
+	}
+
+	private void unreachable(RuntimeException ex) {
+		if (this.reachable.compareAndSet(true, false)) {
+			logger.warn(() -> "Could not reach %s; electors follow until it answers: %s".formatted(this,
+					ex.getMessage()));
 		}
 	}
 
