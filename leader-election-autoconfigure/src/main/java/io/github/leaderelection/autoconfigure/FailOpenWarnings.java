@@ -25,8 +25,9 @@ import io.github.leaderelection.redis.RedisClientTimings;
 import org.springframework.core.log.LogAccessor;
 
 /**
- * The WARNs of the start for set-ups whose defaults fail open: every instance leads, unrelated applications share a
- * role, or a Redis client whose timings outlast the lease.
+ * The WARNs of the start for set-ups whose defaults fail open or may surprise: every instance leads, unrelated
+ * applications share a role, a Redis client whose timings outlast the lease, or auto mode choosing Redis over a
+ * DataSource.
  */
 final class FailOpenWarnings {
 
@@ -37,10 +38,20 @@ final class FailOpenWarnings {
 	}
 
 	static void standaloneInAutoMode() {
-		logger.warn("leader.election.mode is auto and the application has no RedisConnectionFactory, so leader "
-				+ "election runs standalone: this instance leads every role, and so does every other instance you "
-				+ "start. Add spring-boot-starter-data-redis and configure spring.data.redis to elect one leader, or "
+		logger.warn("leader.election.mode is auto and the application has no RedisConnectionFactory and no "
+				+ "DataSource, so leader election runs standalone: this instance leads every role, and so does every "
+				+ "other instance you start. Add spring-boot-starter-data-redis and configure spring.data.redis, or "
+				+ "leader-election-spring-boot-starter-jdbc and configure spring.datasource, to elect one leader, or "
 				+ "set leader.election.mode=standalone where the application only ever runs once.");
+	}
+
+	// Redis wins, as before the JDBC store existed: an upgraded fleet keeps its store through a rolling deploy.
+	static void redisChosenOverDataSource() {
+		logger.warn("leader.election.mode is auto and the application has both a RedisConnectionFactory and a "
+				+ "DataSource: leases live in Redis, as in versions without the JDBC store. Set "
+				+ "leader.election.mode=redis to keep them there and silence this warning, or leader.election.mode=jdbc "
+				+ "to keep them in a table of the DataSource; instances on different stores each elect a leader of "
+				+ "their own, so switch every instance at once, not in a rolling deploy.");
 	}
 
 	static void defaultRoleWithoutApplicationName() {

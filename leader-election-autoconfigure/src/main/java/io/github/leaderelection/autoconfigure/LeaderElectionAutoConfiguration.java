@@ -61,10 +61,11 @@ import org.springframework.util.StringUtils;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+@AutoConfiguration(afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+		"org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration" })
 @ConditionalOnBooleanProperty(name = "leader.election.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(LeaderElectionProperties.class)
-@Import({ RedisLeaseStoreConfiguration.class, LeaderOnlyProxyRegistrar.class })
+@Import({ RedisLeaseStoreConfiguration.class, JdbcLeaseStoreConfiguration.class, LeaderOnlyProxyRegistrar.class })
 public final class LeaderElectionAutoConfiguration {
 
 	private static final LogAccessor logger = new LogAccessor(LeaderElectionAutoConfiguration.class);
@@ -102,6 +103,10 @@ public final class LeaderElectionAutoConfiguration {
 				FailOpenWarnings.standaloneInAutoMode();
 			}
 			factory = (name) -> new StandaloneLeaderElector(name, instanceId, hostname, events);
+		}
+		else if (leaseStore == null && properties.getMode() == Mode.JDBC) {
+			throw new InvalidConfigurationPropertyValueException("leader.election.mode", properties.getMode(),
+					"Needs a DataSource bean and Spring JDBC, and there is none: add leader-election-spring-boot-starter-jdbc (or spring-boot-starter-jdbc) and your database's JDBC driver, and configure spring.datasource.url; or set the mode to redis or standalone.");
 		}
 		else if (leaseStore == null) {
 			throw new InvalidConfigurationPropertyValueException("leader.election.mode", properties.getMode(),

@@ -22,11 +22,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.github.leaderelection.jdbc.JdbcLeaseStore;
 import io.github.leaderelection.support.LeaseSettings;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
@@ -35,6 +37,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.Environment;
@@ -59,7 +62,8 @@ public class LeaderElectionProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Where leases live: auto uses Redis when the application has a RedisConnectionFactory, else standalone.
+	 * Where leases live: auto uses Redis when the application has a RedisConnectionFactory, else a table of its
+	 * DataSource when it has one and Spring JDBC, else standalone.
 	 */
 	private Mode mode = Mode.AUTO;
 
@@ -239,6 +243,23 @@ public class LeaderElectionProperties {
 		this.roles.forEach((role, overrides) -> validateRole(durations, role, overrides));
 	}
 
+	/**
+	 * Checks the {@code leader.election.jdbc} values against every role's lease, when the JDBC store is used; call
+	 * {@link #validate(Environment)} first.
+	 * @param environment the environment the properties were bound from, or {@code null}
+	 * @throws InvalidConfigurationPropertyValueException naming the first property whose value is wrong
+	 */
+	void validateJdbc(@Nullable Environment environment) {
+		Durations durations = new Durations(environment);
+		this.jdbc.validateTableName();
+		this.jdbc.validate(durations, "leader.election.lease-duration", this.leaseDuration);
+		this.roles.forEach((role, overrides) -> {
+			if (overrides.getLeaseDuration() != null) {
+				this.jdbc.validate(durations, rolePrefix(role) + "lease-duration", overrides.getLeaseDuration());
+			}
+		});
+	}
+
 	private void validateRole(Durations durations, String role, RoleProperties overrides) {
 		if (!isValidName(role)) {
 			throw new InvalidConfigurationPropertyValueException("leader.election.roles", role,
@@ -366,6 +387,11 @@ public class LeaderElectionProperties {
 				? "leader.election.roles[" + role + "]." : "leader.election.roles." + role + ".";
 	}
 
+	// The mode as binding will read it, for conditions that run before the properties bean exists.
+	static Mode mode(Environment environment) {
+		return Binder.get(environment).bind("leader.election.mode", Mode.class).orElse(Mode.AUTO);
+	}
+
 	// As Boot reads durations: 5s rather than 5000ms or PT5S, 1500ms, 250us.
 	static String print(Duration duration) {
 		if (duration.toNanos() % 1_000_000 != 0) {
@@ -433,7 +459,8 @@ public class LeaderElectionProperties {
 	public enum Mode {
 
 		/**
-		 * Redis when the application has a RedisConnectionFactory, else standalone.
+		 * Redis when the application has a RedisConnectionFactory (also when it has a DataSource too), else JDBC when
+		 * it has a DataSource and Spring JDBC, else standalone.
 		 */
 		AUTO,
 
@@ -441,6 +468,11 @@ public class LeaderElectionProperties {
 		 * Redis; the start fails when the application has no RedisConnectionFactory.
 		 */
 		REDIS,
+
+		/**
+		 * A table of the application's DataSource, through Spring JDBC; the start fails when it has no DataSource.
+		 */
+		JDBC,
 
 		/**
 		 * No store: this instance always leads, for a single instance or local development.
@@ -453,6 +485,12 @@ public class LeaderElectionProperties {
 
 	public Redis getRedis() {
 		return this.redis;
+	}
+
+	private final Jdbc jdbc = new Jdbc();
+
+	public Jdbc getJdbc() {
+		return this.jdbc;
 	}
 
 	/**
@@ -527,6 +565,104 @@ public class LeaderElectionProperties {
 						"Must be below lease-duration minus renew-interval%s (%s here), so that a renewal that waits for the replicas still ends before the lease, for example 500ms."
 							.formatted(ofRole, print(maximum)));
 			}
+		}
+
+	}
+
+	/**
+	 * Properties of the JDBC lease store.
+	 */
+	public static class Jdbc {
+
+		/**
+		 * When to create the lease table at start with the schema script of the database: embedded (only on an
+		 * embedded database, such as H2 in memory), always, or never.
+		 */
+		private DatabaseInitializationMode initializeSchema = DatabaseInitializationMode.EMBEDDED;
+
+		// JdbcLeaseStore.DEFAULT_TABLE_NAME, as a literal that the metadata can show as the default.
+		/**
+		 * Name of the lease table, optionally qualified by a schema; on MariaDB and MySQL a second table named
+		 * <table-name>_boot goes with it.
+		 */
+		private String tableName = "leader_election_lease";
+
+		/**
+		 * Time after which a statement of the lease store times out, below every lease; JDBC counts it in whole
+		 * seconds, rounded up.
+		 */
+		private Duration statementTimeout = Duration.ofSeconds(2);
+
+		/**
+		 * Whether the first claim of a role on a database server that started less than a lease ago, and has no row
+		 * for the role, waits until a lease lost with the old data has expired; switch it off only where no earlier
+		 * leader can exist, such as tests.
+		 */
+		private boolean quarantineNewServer = true;
+
+		public DatabaseInitializationMode getInitializeSchema() {
+			return this.initializeSchema;
+		}
+
+		public void setInitializeSchema(DatabaseInitializationMode initializeSchema) {
+			this.initializeSchema = initializeSchema;
+		}
+
+		public String getTableName() {
+			return this.tableName;
+		}
+
+		public void setTableName(String tableName) {
+			this.tableName = tableName;
+		}
+
+		public Duration getStatementTimeout() {
+			return this.statementTimeout;
+		}
+
+		public void setStatementTimeout(Duration statementTimeout) {
+			this.statementTimeout = statementTimeout;
+		}
+
+		public boolean isQuarantineNewServer() {
+			return this.quarantineNewServer;
+		}
+
+		public void setQuarantineNewServer(boolean quarantineNewServer) {
+			this.quarantineNewServer = quarantineNewServer;
+		}
+
+		void validateTableName() {
+			try {
+				JdbcLeaseStore.Options.DEFAULTS.withTableName(this.tableName);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidConfigurationPropertyValueException("leader.election.jdbc.table-name", this.tableName,
+						"Must be a table name of letters, digits and underscores, optionally qualified by a schema, for example leader_election_lease or election.leases.");
+			}
+		}
+
+		void validate(Durations durations, String leaseProperty, Duration leaseDuration) {
+			durations.positive("leader.election.jdbc.statement-timeout", this.statementTimeout, "2s");
+			// JdbcLeaseStore hands JDBC whole seconds, rounded up: that is the timeout the lease must outlast.
+			Duration effective = Duration.ofSeconds(Math.max(1, (this.statementTimeout.toMillis() + 999) / 1000));
+			if (effective.compareTo(leaseDuration) < 0) {
+				return;
+			}
+			String rounded = effective.equals(this.statementTimeout) ? ""
+					: " JDBC counts it in whole seconds, rounded up: %s is %s.".formatted(print(this.statementTimeout),
+							print(effective));
+			if (leaseDuration.compareTo(Duration.ofSeconds(1)) <= 0) {
+				throw durations.invalid("leader.election.jdbc.statement-timeout", this.statementTimeout,
+						("Must be below %s (%s here), which no statement timeout can be: JDBC counts it in whole seconds, "
+								+ "at least 1s. Set %s above 1s for the JDBC store, for example 2s with a 1s statement-timeout.")
+							.formatted(leaseProperty, print(leaseDuration), leaseProperty));
+			}
+			Duration example = Duration.ofSeconds(Math.min(2, (leaseDuration.toMillis() + 999) / 1000 - 1));
+			throw durations.invalid("leader.election.jdbc.statement-timeout", this.statementTimeout,
+					("Must be below %s (%s here), so that a statement that gets no reply fails while the lease still "
+							+ "runs, for example %s.%s")
+						.formatted(leaseProperty, print(leaseDuration), print(example), rounded));
 		}
 
 	}

@@ -17,17 +17,19 @@
 
 package io.github.leaderelection.autoconfigure;
 
+import javax.sql.DataSource;
+
 import io.github.leaderelection.autoconfigure.LeaderElectionProperties.Mode;
 import io.github.leaderelection.redis.RedisClientTimings;
 import io.github.leaderelection.redis.RedisLeaseStore;
 import io.github.leaderelection.store.LeaseStore;
 
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
@@ -35,21 +37,25 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.util.ClassUtils;
 
 /**
- * The Redis lease store, when the application has a {@link RedisConnectionFactory} and is not in standalone mode.
+ * The Redis lease store, when the application has a {@link RedisConnectionFactory} and the mode is auto or redis.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(RedisConnectionFactory.class)
 @ConditionalOnBean(RedisConnectionFactory.class)
-@Conditional(RedisLeaseStoreConfiguration.NotStandaloneCondition.class)
+@Conditional(RedisLeaseStoreConfiguration.RedisModeCondition.class)
 class RedisLeaseStoreConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(LeaseStore.class)
 	RedisLeaseStore redisLeaseStore(RedisConnectionFactory connectionFactory, LeaderElectionProperties properties,
-			Environment environment) {
+			Environment environment, ConfigurableListableBeanFactory beanFactory) {
 		properties.validate(environment);
+		if (properties.getMode() == Mode.AUTO && hasDataSourceForJdbc(beanFactory)) {
+			FailOpenWarnings.redisChosenOverDataSource();
+		}
 		RedisClientTimings.of(connectionFactory)
 			.ifPresent((timings) -> FailOpenWarnings.redisClient(properties, timings));
 		LeaderElectionProperties.Redis redis = properties.getRedis();
@@ -61,15 +67,20 @@ class RedisLeaseStoreConfiguration {
 				options);
 	}
 
-	static final class NotStandaloneCondition extends SpringBootCondition {
+	// Whether auto mode would have chosen the JDBC store, had there been no RedisConnectionFactory.
+	private static boolean hasDataSourceForJdbc(ConfigurableListableBeanFactory beanFactory) {
+		return ClassUtils.isPresent("org.springframework.jdbc.core.JdbcTemplate", beanFactory.getBeanClassLoader())
+				&& beanFactory.getBeanNamesForType(DataSource.class, true, false).length > 0;
+	}
+
+	static final class RedisModeCondition extends SpringBootCondition {
 
 		@Override
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			Mode mode = Binder.get(context.getEnvironment())
-				.bind("leader.election.mode", Mode.class)
-				.orElse(Mode.AUTO);
-			return (mode == Mode.STANDALONE) ? ConditionOutcome.noMatch("leader.election.mode is standalone")
-					: ConditionOutcome.match("leader.election.mode is " + mode);
+			Mode mode = LeaderElectionProperties.mode(context.getEnvironment());
+			return (mode == Mode.AUTO || mode == Mode.REDIS)
+					? ConditionOutcome.match("leader.election.mode is " + mode)
+					: ConditionOutcome.noMatch("leader.election.mode is " + mode);
 		}
 
 	}

@@ -161,6 +161,13 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 	}
 
 	/**
+	 * Options this store was created with.
+	 */
+	public Options options() {
+		return this.options;
+	}
+
+	/**
 	 * The channel of release notifications for a table, as PostgreSQL's {@code NOTIFY} names it.
 	 */
 	static String channel(String table) {
