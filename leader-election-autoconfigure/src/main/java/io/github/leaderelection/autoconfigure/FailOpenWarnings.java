@@ -56,8 +56,8 @@ final class FailOpenWarnings {
 
 	static void defaultRoleWithoutApplicationName() {
 		logger.warn("Neither spring.application.name nor leader.election.role is set, so @LeaderOnly methods that "
-				+ "name no role elect the role 'default': any other application on the same Redis that sets neither "
-				+ "competes for it, and only one of them runs its leader-only work. Set spring.application.name (or "
+				+ "name no role elect the role 'default': any other application on the same store (Redis or lease "
+				+ "table) that sets neither competes for it, and only one of them runs its leader-only work. Set spring.application.name (or "
 				+ "leader.election.role), for example billing.");
 	}
 

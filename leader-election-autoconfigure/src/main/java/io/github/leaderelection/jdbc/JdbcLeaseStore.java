@@ -185,16 +185,24 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 			database = database();
 		}
 		catch (DataAccessException ex) {
-			logger.warn(() -> "Could not reach the database to check the lease table '%s'; following until it "
-				.formatted(this.table) + "answers: " + ex.getMessage());
+			// Told once per outage already: the electors follow until the database answers.
 			return;
 		}
-		try {
-			this.jdbc.queryForList("SELECT role FROM " + this.table + " WHERE 1 = 0");
+		List<String> tables = new ArrayList<>(List.of(this.table));
+		if (database.dialect().usesBootMarker()) {
+			tables.add(this.table + "_boot");
 		}
-		catch (BadSqlGrammarException ex) {
-			throw new MissingLeaseTableException(this.table, database.description(),
-					schemaLocation(database.dialect()), ex);
+		for (String table : tables) {
+			try {
+				this.jdbc.queryForList("SELECT 1 FROM " + table + " WHERE 1 = 0");
+			}
+			catch (BadSqlGrammarException ex) {
+				throw new MissingLeaseTableException(table, database.description(),
+						schemaLocation(database.dialect()), ex);
+			}
+			catch (DataAccessException ex) {
+				return;
+			}
 		}
 	}
 
@@ -215,7 +223,8 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 	}
 
 	private static String unsupported(String productName) {
-		return "The JDBC lease store supports PostgreSQL, MariaDB, MySQL and H2, not " + productName;
+		return "The JDBC lease store supports PostgreSQL, MariaDB, MySQL and H2, not " + productName
+				+ ": elect through Redis (leader.election.mode=redis), or declare a LeaseStore bean of your own";
 	}
 
 	@Override

@@ -17,7 +17,10 @@
 package io.github.leaderelection.jdbc;
 
 import io.github.leaderelection.test.DatabaseServerExtension;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The lease store contract on a private MariaDB server.
@@ -30,6 +33,15 @@ class JdbcLeaseStoreMariaDbTests extends JdbcLeaseStoreContractTests {
 	@Override
 	DatabaseServerExtension database() {
 		return database;
+	}
+
+	@Test
+	void checkTableNamesTheBootTableWhenOnlyTheLeaseTableWasCreated() {
+		database.jdbcClient().sql("DROP TABLE leader_election_lease_boot").update();
+		JdbcLeaseStore store = new JdbcLeaseStore(database.dataSource());
+		assertThatExceptionOfType(MissingLeaseTableException.class).isThrownBy(store::checkTable)
+			.withMessageStartingWith("The lease table 'leader_election_lease_boot' does not exist in MariaDB")
+			.withMessageContaining("run classpath:io/github/leaderelection/jdbc/schema-mariadb.sql");
 	}
 
 	// Only PostgreSQL has NOTIFY.
