@@ -40,7 +40,8 @@ import org.springframework.util.ClassUtils;
 /**
  * The release listeners of a {@link JdbcLeaseStore}. On PostgreSQL with its driver, one thread holds a connection
  * that {@code LISTEN}s on the table's channel and calls the listeners of each released role, and all of them after
- * it listens again, since releases may have been missed meanwhile. Elsewhere nothing calls them.
+ * it listens again, since releases may have been missed meanwhile; every 10 seconds it probes the connection, which a
+ * silent partition would otherwise leave listening to nothing. Elsewhere nothing calls them.
  */
 final class JdbcReleaseNotifications {
 
@@ -53,6 +54,10 @@ final class JdbcReleaseNotifications {
 	private static final Duration SUBSCRIBE_WAIT = Duration.ofSeconds(1);
 
 	private static final int POLL_MILLIS = 500;
+
+	private static final Duration PROBE_INTERVAL = Duration.ofSeconds(10);
+
+	private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
 	private final DataSource dataSource;
 
@@ -168,7 +173,16 @@ final class JdbcReleaseNotifications {
 				}
 				missed = true;
 				warned = false;
+				// A connection cut off in silence would never say so to a listener that only waits: probe it.
+				connection.setNetworkTimeout(Runnable::run, (int) PROBE_TIMEOUT.toMillis());
+				long probed = System.nanoTime();
 				while (this.running) {
+					if (System.nanoTime() - probed > PROBE_INTERVAL.toNanos()) {
+						try (Statement probe = connection.createStatement()) {
+							probe.execute("SELECT 1");
+						}
+						probed = System.nanoTime();
+					}
 					for (String role : Postgres.poll(connection, POLL_MILLIS)) {
 						List<Runnable> ofRole = this.listeners.get(role);
 						if (ofRole != null) {
