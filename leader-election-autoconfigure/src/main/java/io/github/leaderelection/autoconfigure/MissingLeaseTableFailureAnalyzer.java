@@ -33,9 +33,14 @@ class MissingLeaseTableFailureAnalyzer extends AbstractFailureAnalyzer<MissingLe
 	protected FailureAnalysis analyze(Throwable rootFailure, MissingLeaseTableException cause) {
 		String script = cause.script();
 		String path = script.startsWith(CLASSPATH) ? script.substring(CLASSPATH.length()) : script;
-		String rename = JdbcLeaseStore.DEFAULT_TABLE_NAME.equals(cause.table()) ? ""
-				: " The script creates the table %s: rename it to %s in your copy.".formatted(
-						JdbcLeaseStore.DEFAULT_TABLE_NAME, cause.table());
+		// MariaDB's and MySQL's boot-marker table goes by the lease table's name.
+		boolean boot = cause.table().endsWith("_boot");
+		String table = boot ? cause.table().substring(0, cause.table().length() - "_boot".length()) : cause.table();
+		String rename = JdbcLeaseStore.DEFAULT_TABLE_NAME.equals(table) ? ""
+				: " The script creates the table%s %s: rename %s to %s in your copy.".formatted(boot ? "s" : "",
+						boot ? JdbcLeaseStore.DEFAULT_TABLE_NAME + " and " + JdbcLeaseStore.DEFAULT_TABLE_NAME + "_boot"
+								: JdbcLeaseStore.DEFAULT_TABLE_NAME,
+						boot ? "them" : "it", boot ? table + " and " + cause.table() : table);
 		return new FailureAnalysis(
 				"Leader election found no lease table '%s' in %s, and the start cannot go on without it."
 					.formatted(cause.table(), cause.database()),

@@ -87,6 +87,26 @@ class JdbcLeaseStoreConfigurationMariaDbTests {
 		assertThat(tables()).isEmpty();
 	}
 
+	@Test
+	void aMigrationThatCreatedOnlyTheLeaseTableIsToldToCreateTheBootTableToo() {
+		database.jdbcClient()
+			.sql("CREATE TABLE election_leases (role VARCHAR(200) NOT NULL PRIMARY KEY, holder VARCHAR(300), "
+					+ "expires_at BIGINT, fencing_token BIGINT NOT NULL, version BIGINT NOT NULL, "
+					+ "server VARCHAR(100) NOT NULL, quarantine_until BIGINT, quarantine_reason VARCHAR(40), "
+					+ "instance_id VARCHAR(255), hostname VARCHAR(255), started_at BIGINT, acquired_at BIGINT, "
+					+ "last_renewed_at BIGINT)")
+			.update();
+		this.contextRunner.withPropertyValues("leader.election.jdbc.table-name=election_leases").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = new MissingLeaseTableFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription())
+				.startsWith("Leader election found no lease table 'election_leases_boot' in MariaDB ");
+			assertThat(analysis.getAction()).contains("The script creates the tables leader_election_lease and "
+					+ "leader_election_lease_boot: rename them to election_leases and election_leases_boot in your copy.");
+		});
+	}
+
 	private static List<String> tables() {
 		return database.jdbcClient()
 			.sql("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY table_name")
