@@ -35,8 +35,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -115,6 +117,22 @@ class JdbcLeaseStoreH2Tests {
 				.isEqualTo("classpath:io/github/leaderelection/jdbc/schema-h2.sql"));
 		createTable();
 		store.checkTable();
+	}
+
+	@Test
+	void aGrantInsideACallersTransactionIsTheStoresOwnAndOutlivesItsRollback() {
+		createTable();
+		JdbcLeaseStore store = this.stores.create(this.dataSource);
+		TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(this.dataSource));
+		Acquisition granted = transaction.execute((status) -> {
+			Acquisition acquisition = store.acquire(claim("holder"));
+			status.setRollbackOnly();
+			return acquisition;
+		});
+		assertThat(granted).isNotNull();
+		assertThat(granted.isGranted()).isTrue();
+		assertThat(this.stores.create(this.dataSource).currentLeader("orders")).map(LeaderInfo::fencingToken)
+			.contains(granted.fencingToken());
 	}
 
 	@Test
