@@ -78,8 +78,8 @@ class RedisRenewAllScriptTests {
 						(test, role) -> test.acquire(role, ONE)),
 				new Scenario("released", ONE, 0, "", (test, role) -> {
 					long token = test.acquire(role, ONE);
-					test.template.execute(RedisLeaseStore.RELEASE, List.of(role.lock(), role.state()), ONE,
-							role.tag() + ":released");
+					test.template.execute(RedisLeaseStore.RELEASE, List.of(role.lock(), role.token(), role.state()),
+							ONE, role.tag() + ":released", "5000", Long.toString(token));
 					return token;
 				}), new Scenario("expired", ONE, 0, "", (test, role) -> {
 					long token = test.acquire(role, ONE, 100);
