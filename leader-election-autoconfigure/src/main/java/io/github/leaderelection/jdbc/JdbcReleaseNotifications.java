@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -59,6 +61,9 @@ final class JdbcReleaseNotifications {
 
 	private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
+	// Longer than any wait of a poll or a probe.
+	private static final Duration STUCK = PROBE_TIMEOUT.plusSeconds(5);
+
 	private final DataSource dataSource;
 
 	private final String channel;
@@ -78,6 +83,11 @@ final class JdbcReleaseNotifications {
 	private CountDownLatch stopped = new CountDownLatch(1);
 
 	private volatile boolean running;
+
+	private @Nullable ScheduledExecutorService watchdog;
+
+	// When the listener began to wait for the connection, on System.nanoTime(); 0 while it does not.
+	private volatile long waitingSince;
 
 	JdbcReleaseNotifications(DataSource dataSource, String channel, Duration retryInterval) {
 		this.dataSource = dataSource;
@@ -119,6 +129,13 @@ final class JdbcReleaseNotifications {
 			thread.setDaemon(true);
 			this.thread = thread;
 			thread.start();
+			ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor((task) -> {
+				Thread watching = new Thread(task, "leader-election-jdbc-listener-watchdog");
+				watching.setDaemon(true);
+				return watching;
+			});
+			watchdog.scheduleWithFixedDelay(this::abortIfStuck, 1, 1, TimeUnit.SECONDS);
+			this.watchdog = watchdog;
 		}
 	}
 
@@ -132,7 +149,12 @@ final class JdbcReleaseNotifications {
 			this.stopped.countDown();
 			thread = this.thread;
 			this.thread = null;
-			closeQuietly(this.connection);
+			abort(this.connection);
+			ScheduledExecutorService watchdog = this.watchdog;
+			this.watchdog = null;
+			if (watchdog != null) {
+				watchdog.shutdownNow();
+			}
 		}
 		if (thread != null) {
 			try {
@@ -177,13 +199,16 @@ final class JdbcReleaseNotifications {
 				connection.setNetworkTimeout(Runnable::run, (int) PROBE_TIMEOUT.toMillis());
 				long probed = System.nanoTime();
 				while (this.running) {
-					if (System.nanoTime() - probed > PROBE_INTERVAL.toNanos()) {
+					this.waitingSince = System.nanoTime();
+					if (this.waitingSince - probed > PROBE_INTERVAL.toNanos()) {
 						try (Statement probe = connection.createStatement()) {
 							probe.execute("SELECT 1");
 						}
 						probed = System.nanoTime();
 					}
-					for (String role : Postgres.poll(connection, POLL_MILLIS)) {
+					List<String> released = Postgres.poll(connection, POLL_MILLIS);
+					this.waitingSince = 0;
+					for (String role : released) {
 						List<Runnable> ofRole = this.listeners.get(role);
 						if (ofRole != null) {
 							ofRole.forEach(this::call);
@@ -204,6 +229,7 @@ final class JdbcReleaseNotifications {
 				awaitRetry();
 			}
 			finally {
+				this.waitingSince = 0;
 				synchronized (this.monitor) {
 					this.connection = null;
 				}
@@ -241,13 +267,29 @@ final class JdbcReleaseNotifications {
 		}
 	}
 
-	private static void closeQuietly(@Nullable Connection connection) {
+	// The driver may wait for the rest of a message without a timeout, holding the connection's lock, so that a
+	// close would wait as long: abort closes the socket under the wait instead, and the listener starts over.
+	private void abortIfStuck() {
+		long started = this.waitingSince;
+		if (started != 0 && System.nanoTime() - started > STUCK.toNanos()) {
+			Connection connection;
+			synchronized (this.monitor) {
+				connection = this.connection;
+			}
+			logger.warn(() -> "The connection listening for releases on channel %s gave no answer for %s; opening "
+				.formatted(this.channel, STUCK) + "another");
+			this.waitingSince = 0;
+			abort(connection);
+		}
+	}
+
+	private static void abort(@Nullable Connection connection) {
 		if (connection != null) {
 			try {
-				connection.close();
+				connection.abort(Runnable::run);
 			}
-			catch (SQLException ex) {
-				logger.debug(() -> "Could not close the listening connection: " + ex.getMessage());
+			catch (SQLException | RuntimeException ex) {
+				logger.debug(() -> "Could not abort the listening connection: " + ex.getMessage());
 			}
 		}
 	}
