@@ -175,45 +175,27 @@ final class FaultSuite {
 		Files.createDirectories(this.directory.resolve("histories"));
 		say("Seed %d (replay with -Dfaults.seed=%d); %s", this.settings.seed(), this.settings.seed(),
 				this.settings.describe());
-		String aborted = null;
 		Random random = new Random(this.settings.seed());
 		if (this.settings.store() == Store.POSTGRESQL) {
-			aborted = runOnPostgres(random);
-			return report(aborted);
+			return report(runOnPostgres(random));
 		}
+		String aborted;
 		// Redis's default persistence: faults that roll Redis back restart it from older files.
 		try (RedisServer server = RedisServer.startWith(RedisFaults.SNAPSHOTS)) {
 			this.redis = new RedisFaults(server, this.directory.resolve("redis-older"), ROLE);
 			say("Started %s with snapshots (save %s)", server, RedisFaults.SNAPSHOTS[1]);
 			try {
-				for (int slot = 1; slot <= this.settings.instances(); slot++) {
-					launch(slot);
-				}
-				for (Instance instance : List.copyOf(this.instances)) {
-					awaitReady(instance);
-				}
-				for (Fault.Kind kind : ALONE) {
-					inject(kind);
-				}
-				long mixEnds = System.nanoTime() + this.settings.standaloneMix().toNanos();
-				while (System.nanoTime() - mixEnds < 0) {
-					injectMix(random, LEADER_PARTS, REDIS_PARTS, FOLLOWER_PARTS, null);
-				}
-				// Observe the recovery from the last fault too: the checker judges every fault by its recovery.
-				awaitLeader();
-			}
-			catch (AbortedException ex) {
-				aborted = ex.getMessage();
-				say("STOPPED EARLY: %s", aborted);
-			}
-			catch (RuntimeException ex) {
-				// Still check what was recorded: the histories up to here may show what went wrong.
-				aborted = ex.toString();
-				say("STOPPED EARLY: %s", aborted);
-				ex.printStackTrace(this.out);
+				aborted = runPhase(() -> {
+					for (Fault.Kind kind : ALONE) {
+						inject(kind);
+					}
+					long mixEnds = System.nanoTime() + this.settings.standaloneMix().toNanos();
+					while (System.nanoTime() - mixEnds < 0) {
+						injectMix(random, LEADER_PARTS, REDIS_PARTS, FOLLOWER_PARTS, null);
+					}
+				});
 			}
 			finally {
-				stopAll();
 				this.redis = null;
 			}
 		}
@@ -243,33 +225,17 @@ final class FaultSuite {
 			this.postgres = postgres;
 			say("Started %s", server);
 			try {
-				for (int slot = 1; slot <= this.settings.instances(); slot++) {
-					launch(slot);
-				}
-				for (Instance instance : List.copyOf(this.instances)) {
-					awaitReady(instance);
-				}
-				for (Fault.Kind kind : POSTGRES_ALONE) {
-					inject(kind);
-				}
-				long mixEnds = System.nanoTime() + this.settings.mix().toNanos();
-				while (System.nanoTime() - mixEnds < 0) {
-					injectMix(random, LEADER_PARTS, POSTGRES_PARTS, FOLLOWER_PARTS, null);
-				}
-				awaitLeader();
-				return null;
-			}
-			catch (AbortedException ex) {
-				say("STOPPED EARLY: %s", ex.getMessage());
-				return ex.getMessage();
-			}
-			catch (RuntimeException ex) {
-				say("STOPPED EARLY: %s", ex);
-				ex.printStackTrace(this.out);
-				return ex.toString();
+				return runPhase(() -> {
+					for (Fault.Kind kind : POSTGRES_ALONE) {
+						inject(kind);
+					}
+					long mixEnds = System.nanoTime() + this.settings.mix().toNanos();
+					while (System.nanoTime() - mixEnds < 0) {
+						injectMix(random, LEADER_PARTS, POSTGRES_PARTS, FOLLOWER_PARTS, null);
+					}
+				});
 			}
 			finally {
-				stopAll();
 				this.postgres = null;
 			}
 		}
@@ -286,38 +252,51 @@ final class FaultSuite {
 			this.sentinels = sentinels;
 			say("Sentinel phase: %s", sentinels);
 			try {
-				for (int slot = 1; slot <= this.settings.instances(); slot++) {
-					launch(slot);
-				}
-				for (Instance instance : List.copyOf(this.instances)) {
-					awaitReady(instance);
-				}
-				for (Fault.Kind kind : FAILOVERS) {
-					injectFailover(kind);
-				}
-				long mixEnds = System.nanoTime() + this.settings.sentinelMix().toNanos();
-				for (int mixes = 0; mixes < MIN_SENTINEL_MIXES || System.nanoTime() - mixEnds < 0; mixes++) {
-					// The first mix loses writes, so that every run has such a failover among other faults.
-					Fault.Kind failover = (mixes == 0) ? Fault.Kind.SENTINEL_FAILOVER
-							: FAILOVERS.get(random.nextInt(FAILOVERS.size()));
-					injectMix(random, SENTINEL_LEADER_PARTS, List.of(), SENTINEL_FOLLOWER_PARTS, failover);
-				}
-				awaitLeader();
-				return null;
-			}
-			catch (AbortedException ex) {
-				say("STOPPED EARLY: %s", ex.getMessage());
-				return ex.getMessage();
-			}
-			catch (RuntimeException ex) {
-				say("STOPPED EARLY: %s", ex);
-				ex.printStackTrace(this.out);
-				return ex.toString();
+				return runPhase(() -> {
+					for (Fault.Kind kind : FAILOVERS) {
+						injectFailover(kind);
+					}
+					long mixEnds = System.nanoTime() + this.settings.sentinelMix().toNanos();
+					for (int mixes = 0; mixes < MIN_SENTINEL_MIXES || System.nanoTime() - mixEnds < 0; mixes++) {
+						// The first mix loses writes, so that every run has such a failover among other faults.
+						Fault.Kind failover = (mixes == 0) ? Fault.Kind.SENTINEL_FAILOVER
+								: FAILOVERS.get(random.nextInt(FAILOVERS.size()));
+						injectMix(random, SENTINEL_LEADER_PARTS, List.of(), SENTINEL_FOLLOWER_PARTS, failover);
+					}
+				});
 			}
 			finally {
-				stopAll();
 				this.sentinels = null;
 			}
+		}
+	}
+
+	// Starts the instances on the store of the phase, injects its faults, and waits for a leader after the last: the
+	// checker judges every fault by its recovery. Stops every instance, also when the phase fails, and returns why it
+	// stopped early, if it did: what was recorded up to there is still checked, and may show what went wrong.
+	private @Nullable String runPhase(Runnable faults) {
+		try {
+			for (int slot = 1; slot <= this.settings.instances(); slot++) {
+				launch(slot);
+			}
+			for (Instance instance : List.copyOf(this.instances)) {
+				awaitReady(instance);
+			}
+			faults.run();
+			awaitLeader();
+			return null;
+		}
+		catch (AbortedException ex) {
+			say("STOPPED EARLY: %s", ex.getMessage());
+			return ex.getMessage();
+		}
+		catch (RuntimeException ex) {
+			say("STOPPED EARLY: %s", ex);
+			ex.printStackTrace(this.out);
+			return ex.toString();
+		}
+		finally {
+			stopAll();
 		}
 	}
 
