@@ -38,7 +38,6 @@ import org.reactivestreams.Subscription;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.core.MethodClassKey;
 import org.springframework.core.ReactiveAdapter;
 import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.core.log.LogAccessor;
@@ -64,7 +63,9 @@ final class LeaderOnlyInterceptor implements MethodInterceptor {
 
 	private final ObjectProvider<LeaderElectors> electorsProvider;
 
-	private final Map<MethodClassKey, Target> targets = new ConcurrentHashMap<>();
+	// By target class, then method: two lookups that allocate nothing once both are known, where a key object of
+	// both would be allocated at every call.
+	private final Map<Class<?>, Map<Method, Target>> targets = new ConcurrentHashMap<>();
 
 	private final @Nullable ObjectProvider<LeaderOnlyListener> listenersProvider;
 
@@ -89,7 +90,11 @@ final class LeaderOnlyInterceptor implements MethodInterceptor {
 		LeaderElector elector = electors.forRole(target.role());
 		Optional<LeaderWork> admitted = elector.admit(target.description());
 		if (admitted.isEmpty()) {
-			logger.debug(() -> "Skipped %s: not the leader of '%s'".formatted(target.description(), elector.role()));
+			// Checked first: the message's lambda would be allocated at every skip.
+			if (logger.isDebugEnabled()) {
+				logger.debug(() -> "Skipped %s: not the leader of '%s'".formatted(target.description(),
+						elector.role()));
+			}
 			listener().skipped(target.role(), target.method());
 			return skipped(target.method().getReturnType());
 		}
@@ -136,12 +141,18 @@ final class LeaderOnlyInterceptor implements MethodInterceptor {
 		Method method = invocation.getMethod();
 		Class<?> targetClass = ClassUtils
 			.getUserClass((bean != null) ? AopUtils.getTargetClass(bean) : method.getDeclaringClass());
-		return this.targets.computeIfAbsent(new MethodClassKey(method, targetClass), (key) -> {
-			LeaderOnly annotation = LeaderOnlyAdvisor.findAnnotation(method, targetClass);
-			String role = (annotation != null && !annotation.role().isEmpty()) ? annotation.role()
-					: electors.defaultRole();
-			return new Target(role, targetClass.getSimpleName() + "." + method.getName() + "()", method);
-		});
+		Map<Method, Target> ofClass = this.targets.get(targetClass);
+		Target target = (ofClass != null) ? ofClass.get(method) : null;
+		if (target != null) {
+			return target;
+		}
+		return this.targets.computeIfAbsent(targetClass, (key) -> new ConcurrentHashMap<>())
+			.computeIfAbsent(method, (key) -> {
+				LeaderOnly annotation = LeaderOnlyAdvisor.findAnnotation(method, targetClass);
+				String role = (annotation != null && !annotation.role().isEmpty()) ? annotation.role()
+						: electors.defaultRole();
+				return new Target(role, targetClass.getSimpleName() + "." + method.getName() + "()", method);
+			});
 	}
 
 	// Looked up at the first skip, normally once the context has been refreshed; later skips read one volatile
