@@ -82,6 +82,12 @@ final class JmhBenchmarks {
 		double baseline = nanos(benchmarks, "baseline");
 		results.put("addedOnLeaderNanos", nanos(benchmarks, "leaderOnlyOnLeader") - baseline);
 		results.put("addedOnFollowerNanos", nanos(benchmarks, "leaderOnlyOnFollower") - baseline);
+		// What Spring AOP's proxy and invocation cost for any advice, and what is left for the starter's own.
+		double passThrough = nanos(benchmarks, "passThroughAdvice");
+		results.put("passThroughAdviceAddedNanos", passThrough - baseline);
+		results.put("leaderOnlyOverPassThroughOnLeaderNanos", nanos(benchmarks, "leaderOnlyOnLeader") - passThrough);
+		results.put("leaderOnlyOverPassThroughOnFollowerNanos",
+				nanos(benchmarks, "leaderOnlyOnFollower") - passThrough);
 		return results;
 	}
 

@@ -89,12 +89,18 @@ final class ProcessScenarios implements AutoCloseable {
 		awaitSteadyState();
 		results.put("idleTraffic", idleTraffic());
 		List<Double> handovers = new ArrayList<>();
+		List<@Nullable Double> revoked = new ArrayList<>();
 		for (int i = 0; i < this.contender.handovers(); i++) {
-			handovers.add(millis(handover()));
+			long[] times = handover();
+			handovers.add(millis(times[0]));
+			revoked.add((times[1] >= 0) ? millis(times[1]) : null);
 			Log.info("%s: handover %d/%d: %.1f ms", this.contender.label(), i + 1, this.contender.handovers(),
 					handovers.get(i));
 		}
 		results.put("handoverMillis", handovers);
+		// Where the time goes: from the signal to the old leader's OnRevokedEvent, which the engine sends as it
+		// begins to stop; the rest is the release reaching the next leader and its grant.
+		results.put("handoverSignalToRevokedMillis", revoked);
 		if (this.contender.drains() > 0) {
 			results.put("drain", drains());
 		}
@@ -235,16 +241,20 @@ final class ProcessScenarios implements AutoCloseable {
 		return result;
 	}
 
-	private long handover() {
+	// The time from the signal to the next grant, and to the old leader's revocation (-1 when it printed none).
+	private long[] handover() {
 		ensureInstances();
 		Child old = leader();
 		List<Child> others = others(old);
+		int mark = old.mark();
 		long signalled = System.nanoTime();
 		old.terminate();
 		Child.Found grant = Child.awaitAny(others, "GRANTED", signalled,
 				this.settings.leaseTimeout(this.contender.expiry()));
 		retire(old);
-		return grant.line().nanos() - signalled;
+		Optional<Child.Line> revoked = old.find("REVOKED", mark);
+		return new long[] { grant.line().nanos() - signalled,
+				revoked.map((line) -> line.nanos() - signalled).orElse(-1L) };
 	}
 
 	private Map<String, Object> drains() {

@@ -171,6 +171,8 @@ final class Report {
 						+ (c.get("executions") != null ? " (first execution)" : ""));
 		row(md, keys, "first grant after \"ready\", warm store", (c) -> ms(number(c, "firstGrantWarm.readyToGrantMillis")));
 		row(md, keys, "graceful handover (SIGTERM to next grant), p50 / p99", (c) -> percentiles(c, "handoverMillis"));
+		row(md, keys, "... of which SIGTERM to the old leader's revocation event, p50",
+				(c) -> ms(median(list(c, "handoverSignalToRevokedMillis"))));
 		row(md, keys, "the same with a job in flight, p50 / p99", (c) -> percentiles(c, "drain.handoverMillis"));
 		row(md, keys, "... next grant after the old job's end, p50",
 				(c) -> ms(median(list(c, "drain.grantAfterJobEndMillis"))));
@@ -298,8 +300,13 @@ final class Report {
 				.append((error != null) ? " ± %.2f".formatted(error) : "")
 				.append(" | ").append(Json.number(number(result, "bytesPerCall"), "%.1f")).append(" |\n");
 		});
-		md.append("\nAdded by `@LeaderOnly` over the baseline: %.1f ns on the leader, %.1f ns on a follower.\n\n"
-			.formatted(number(jmh, "addedOnLeaderNanos"), number(jmh, "addedOnFollowerNanos")));
+		md.append("\nAdded by `@LeaderOnly` over the baseline: %.1f ns on the leader, %.1f ns on a follower. "
+			.formatted(number(jmh, "addedOnLeaderNanos"), number(jmh, "addedOnFollowerNanos")))
+			.append("An advice that only proceeds adds %s ns: Spring AOP's proxy and method invocation, which any "
+				.formatted(Json.number(number(jmh, "passThroughAdviceAddedNanos"), "%.1f")))
+			.append("advice pays; `@LeaderOnly` costs %s ns more than that on the leader and %s ns on a follower.\n\n"
+				.formatted(Json.number(number(jmh, "leaderOnlyOverPassThroughOnLeaderNanos"), "%.1f"),
+						Json.number(number(jmh, "leaderOnlyOverPassThroughOnFollowerNanos"), "%.1f")));
 	}
 
 	private void scale(StringBuilder md) {
@@ -324,11 +331,11 @@ final class Report {
 			List<String> led = new ArrayList<>();
 			for (Object jvm : jvms) {
 				threads.add("%s (%s)".formatted(map(jvm).get("threads"), map(jvm).get("electionThreads")));
-				led.add(String.valueOf(map(jvm).get("rolesLed")));
+				led.add(Json.number(number(map(jvm), "rolesLed"), "%,.0f"));
 			}
 			md.append("| ").append(result.get("label")).append(" | ")
 				.append(ms(number(result, "allLedMillis"))).append(" | ")
-				.append("%.1f (%.1f)".formatted(number(result, "redisCommandsPerSecond"),
+				.append(String.format(Locale.ROOT, "%,.1f (%,.1f)", number(result, "redisCommandsPerSecond"),
 						number(result, "commandstatsCallsPerSecond")))
 				.append(" | ").append(summary(threads)).append(" | ")
 				.append("%.2f".formatted(number(result, "cpuCoresAllJvms"))).append(" | ")

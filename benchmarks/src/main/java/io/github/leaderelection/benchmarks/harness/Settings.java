@@ -31,7 +31,9 @@ import java.util.List;
  * @param handovers graceful handovers of the starter
  * @param drains handovers with a job in flight, of the starter
  * @param failovers crash failovers of the starter
- * @param peerHandovers, peerDrains, peerFailovers the same for Spring Integration at a 10 s expiry
+ * @param peerHandovers graceful handovers of Spring Integration at a 10 s expiry
+ * @param peerDrains handovers with a job in flight of Spring Integration at a 10 s expiry
+ * @param peerFailovers crash failovers of Spring Integration at a 10 s expiry
  * @param defaultPeerRepetitions each of the three for Spring Integration at its defaults, whose 60 s expiry makes
  * every one take a minute
  * @param job length of the job in flight
@@ -59,7 +61,7 @@ record Settings(String profile, int instances, List<String> leaseArguments, Dura
 	 * The run whose results the README quotes: every contender at its defaults, three instances, 10 s leases.
 	 */
 	static Settings full() {
-		return new Settings("full", 3, List.of(), Duration.ofSeconds(10), 20, 10, 10, 10, 3, 5, 2, Duration.ofSeconds(3),
+		return new Settings("full", 3, List.of(), Duration.ofSeconds(10), 20, 10, 10, 20, 3, 5, 2, Duration.ofSeconds(3),
 				Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofMillis(100), true, 10_000, 10, 1_000, 1_000,
 				Duration.ofSeconds(30), 2, 3, 5, Duration.ofSeconds(1));
 	}

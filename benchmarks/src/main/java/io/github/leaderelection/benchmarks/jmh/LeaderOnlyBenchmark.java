@@ -17,6 +17,10 @@
 
 package io.github.leaderelection.benchmarks.jmh;
 
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -24,6 +28,8 @@ import java.util.concurrent.locks.LockSupport;
 import io.github.leaderelection.LeaderElector;
 import io.github.leaderelection.annotation.LeaderOnly;
 import io.github.leaderelection.test.RedisServer;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -35,19 +41,24 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
 
 /**
  * The cost of {@code @LeaderOnly} and of {@link LeaderElector#isLeader()} on the real engine: two application
  * contexts in the benchmark's JVM elect one role on a private Redis, one leads and one follows, and each calls the
  * same method with and without the annotation. The baseline is that method on a plain object, as an application
  * without the annotation has it; {@code unannotatedOnProxy} is the method without the annotation on the proxied
- * bean.
+ * bean, and {@code passThroughAdvice} the method with an advice that only proceeds: what any Spring AOP advice
+ * (such as {@code @Transactional}'s) costs before it does anything.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -117,6 +128,11 @@ public class LeaderOnlyBenchmark {
 	}
 
 	@Benchmark
+	public void passThroughAdvice() {
+		this.onLeader.passThrough();
+	}
+
+	@Benchmark
 	public void leaderOnlyOnLeader() {
 		this.onLeader.annotated();
 	}
@@ -156,7 +172,8 @@ public class LeaderOnlyBenchmark {
 	}
 
 	/**
-	 * The application of each context: the starter and one bean with the two methods.
+	 * The application of each context: the starter, one bean with the three methods, and an advisor whose advice
+	 * only proceeds, on the methods annotated {@link PassThrough}.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
@@ -167,14 +184,38 @@ public class LeaderOnlyBenchmark {
 			return new Jobs();
 		}
 
+		// Infrastructure, as the starter's advisor, so that it applies without AspectJ too.
+		@Bean
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+		static DefaultPointcutAdvisor passThroughAdvisor() {
+			MethodInterceptor proceed = MethodInvocation::proceed;
+			return new DefaultPointcutAdvisor(AnnotationMatchingPointcut.forMethodAnnotation(PassThrough.class),
+					proceed);
+		}
+
 	}
 
 	/**
-	 * One method with {@code @LeaderOnly}, one without; both do the same trivial work.
+	 * Marks the method that {@link JmhApplication#passThroughAdvisor()} advises.
+	 */
+	@Target(ElementType.METHOD)
+	@Retention(RetentionPolicy.RUNTIME)
+	public @interface PassThrough {
+
+	}
+
+	/**
+	 * One method with {@code @LeaderOnly}, one without, one with an advice that only proceeds; all do the same
+	 * trivial work.
 	 */
 	public static class Jobs {
 
 		private long runs;
+
+		@PassThrough
+		public void passThrough() {
+			this.runs++;
+		}
 
 		@LeaderOnly
 		public void annotated() {

@@ -40,7 +40,8 @@ class BenchmarksSmokeTests {
 		Report.write(results, output);
 		Map<String, Object> jmh = Report.map(results.get("jmh"));
 		assertThat(Report.map(jmh.get("benchmarks"))).containsOnlyKeys("baseline", "unannotatedOnProxy",
-				"leaderOnlyOnLeader", "leaderOnlyOnFollower", "isLeaderOnLeader", "isLeaderOnFollower");
+				"passThroughAdvice", "leaderOnlyOnLeader", "leaderOnlyOnFollower", "isLeaderOnLeader",
+				"isLeaderOnFollower");
 		Map<String, Object> contenders = Report.map(results.get("contenders"));
 		assertThat(contenders).containsOnlyKeys("starter-redis", "starter-jdbc", "integration-expiry", "shedlock");
 		for (String key : Set.of("starter-redis", "starter-jdbc", "integration-expiry")) {
