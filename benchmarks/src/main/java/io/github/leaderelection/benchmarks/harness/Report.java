@@ -399,7 +399,10 @@ final class Report {
 					double mx = x(median, left, width - right, minLog, maxLog);
 					body.append("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#000\" stroke-width=\"2\"/>\n"
 						.formatted(mx, cy - 8, mx, cy + 8));
-					body.append(text((int) mx + 6, cy - 6, "p50 " + ms(median), "start", 10, "normal"));
+					// Near the right edge the label goes to the left of its tick.
+					boolean nearEdge = mx > width - right - 120;
+					body.append(text((int) mx + (nearEdge ? -6 : 6), cy - 6, "p50 " + ms(median),
+							nearEdge ? "end" : "start", 10, "normal"));
 				}
 				else {
 					body.append(text(left + 4, cy + 4, NA, "start", 11, "normal"));
