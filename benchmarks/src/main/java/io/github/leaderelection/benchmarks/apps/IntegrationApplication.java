@@ -70,7 +70,8 @@ public class IntegrationApplication {
 	@Bean
 	LockRegistryLeaderInitiator leaderInitiator(RedisLockRegistry locks,
 			@Value("${bench.role:" + ROLE + "}") String role) {
-		return new LockRegistryLeaderInitiator(locks, new DefaultCandidate(Long.toString(ProcessHandle.current().pid()), role));
+		String id = Long.toString(ProcessHandle.current().pid());
+		return new LockRegistryLeaderInitiator(locks, new DefaultCandidate(id, role));
 	}
 
 	@Bean

@@ -33,8 +33,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * One contender's application in a JVM of its own, started from this JVM's class path as the integration tests
  * start theirs: its standard output lines are kept with the {@link System#nanoTime()} they arrived at, and the
@@ -359,11 +357,6 @@ final class Child implements AutoCloseable {
 				}
 			}
 			throw new IllegalArgumentException("No " + key + " in " + this.text);
-		}
-
-		@Nullable String wordOrNull(int index) {
-			String[] words = this.text.split(" ");
-			return (index < words.length) ? words[index] : null;
 		}
 
 	}

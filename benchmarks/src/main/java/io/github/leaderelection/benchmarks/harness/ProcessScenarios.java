@@ -119,11 +119,10 @@ final class ProcessScenarios implements AutoCloseable {
 	}
 
 	private void lockPerRun(Map<String, Object> results) {
-		int from = 0;
 		long before = System.nanoTime();
 		startAll();
 		Child.Found first = Child.awaitAny(this.live, "JOB-START", before, START_TIMEOUT);
-		Child.Line ready = first.child().await("READY", from, START_TIMEOUT);
+		Child.Line ready = first.child().await("READY", 0, START_TIMEOUT);
 		Map<String, Object> firstRun = new LinkedHashMap<>();
 		firstRun.put("readyToGrantMillis", millis(first.line().nanos() - ready.nanos()));
 		firstRun.put("spawnToGrantMillis", millis(first.line().nanos() - first.child().spawnedNanos()));
