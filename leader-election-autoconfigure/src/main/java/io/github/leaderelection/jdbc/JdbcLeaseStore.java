@@ -88,6 +88,11 @@ import org.springframework.util.Assert;
 public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 
 	/**
+	 * The lifecycle phase of the store: below the electors', so that it starts before them and stops after them.
+	 */
+	public static final int PHASE = io.github.leaderelection.LeaderElectors.PHASE - 4096;
+
+	/**
 	 * The default name of the lease table.
 	 */
 	public static final String DEFAULT_TABLE_NAME = "leader_election_lease";
@@ -461,11 +466,12 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 	}
 
 	/**
-	 * Stops after the electors, so that their releases still reach the database.
+	 * Stops after the electors ({@link io.github.leaderelection.LeaderElectors#PHASE}), so that their releases
+	 * still reach the database and are announced.
 	 */
 	@Override
 	public int getPhase() {
-		return SmartLifecycle.DEFAULT_PHASE - 512;
+		return PHASE;
 	}
 
 	@Override

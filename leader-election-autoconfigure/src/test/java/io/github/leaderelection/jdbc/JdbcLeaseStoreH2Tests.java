@@ -23,6 +23,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.github.leaderelection.LeaderElectors;
 import io.github.leaderelection.LeaderInfo;
 import io.github.leaderelection.store.Acquisition;
 import io.github.leaderelection.store.Acquisition.Outcome;
@@ -133,6 +134,12 @@ class JdbcLeaseStoreH2Tests {
 		assertThat(granted.isGranted()).isTrue();
 		assertThat(this.stores.create(this.dataSource).currentLeader("orders")).map(LeaderInfo::fencingToken)
 			.contains(granted.fencingToken());
+	}
+
+	@Test
+	void stopsAfterTheElectorsSoThatTheirReleasesStillReachTheDatabase() {
+		// Lifecycles stop from the highest phase down.
+		assertThat(new JdbcLeaseStore(this.dataSource).getPhase()).isLessThan(LeaderElectors.PHASE);
 	}
 
 	@Test
