@@ -551,21 +551,17 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 	private boolean quarantine(String role, Read read, String reason, long lease, long seenToken) {
 		Row row = read.row();
 		long token = Math.max(Math.max((row != null) ? row.token() : 0, read.nowMicros()), seenToken);
-		boolean written;
 		if (row == null) {
-			written = insertQuarantine(role, read, reason, lease, token);
+			return insertQuarantine(role, read, reason, lease, token);
 		}
-		else {
-			String now = database().dialect().nowMillis();
-			String sql = ("UPDATE %s SET holder = NULL, expires_at = NULL, fencing_token = ?, version = version + 1, "
-					+ "server = ?, quarantine_until = %s + ?, quarantine_reason = ?, instance_id = NULL, "
-					+ "hostname = NULL, started_at = NULL, acquired_at = NULL, last_renewed_at = NULL "
-					+ "WHERE role = ? AND version = ?")
-				.formatted(this.table, now);
-			Integer count = call(
-					() -> this.jdbc.update(sql, token, read.stamp(), lease, reason, role, row.version()));
-			written = count != null && count == 1;
-		}
+		String now = database().dialect().nowMillis();
+		String sql = ("UPDATE %s SET holder = NULL, expires_at = NULL, fencing_token = ?, version = version + 1, "
+				+ "server = ?, quarantine_until = %s + ?, quarantine_reason = ?, instance_id = NULL, "
+				+ "hostname = NULL, started_at = NULL, acquired_at = NULL, last_renewed_at = NULL "
+				+ "WHERE role = ? AND version = ?")
+			.formatted(this.table, now);
+		Integer count = call(() -> this.jdbc.update(sql, token, read.stamp(), lease, reason, role, row.version()));
+		boolean written = count != null && count == 1;
 		if (written) {
 			remember(role, read.stamp(), token);
 		}
