@@ -21,14 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.github.leaderelection.event.OnRevokedEvent;
-import io.github.leaderelection.event.RevokeReason;
 import io.github.leaderelection.jdbc.JdbcContenders.Contender;
-import io.github.leaderelection.support.LeaseLeaderElector;
-import io.github.leaderelection.test.DatabaseServer;
 import io.github.leaderelection.test.DatabaseServerExtension;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,49 +30,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link LeaseLeaderElector}s on {@link JdbcLeaseStore}s against a private PostgreSQL server, on two-second leases:
- * one leader among five, graceful handovers through {@code NOTIFY}, and the database killed, frozen and restarted
- * under a leader. A watcher checks throughout each test that no two contenders lead at once.
+ * The {@link JdbcLeaderElectionTests} against a private PostgreSQL server, and graceful handovers through
+ * {@code NOTIFY}, which the followers hear within milliseconds.
  */
-class JdbcLeaderElectionPostgresTests {
-
-	private static final Duration LEASE = JdbcContenders.SHORT_LEASES.leaseDuration();
-
-	private static final Duration TIMEOUT = Duration.ofSeconds(15);
-
-	private static final Duration POLL = Duration.ofMillis(10);
-
-	// How late a revocation may be seen after the local deadline: far below the 5 s read timeout of a connection, so
-	// a revocation that waited for the database's reply would miss it.
-	private static final Duration DEADLINE_SLACK = Duration.ofMillis(500);
+class JdbcLeaderElectionPostgresTests extends JdbcLeaderElectionTests {
 
 	@RegisterExtension
 	static final DatabaseServerExtension database = DatabaseServerExtension.postgres();
 
-	private JdbcContenders contenders;
-
-	@BeforeEach
-	void createTableAndContenders() {
-		JdbcLeaseStores.createTable(database.server());
-		// A server younger than a lease quarantines a role it has no row for: earlier tests restart it.
-		JdbcLeaseStores.awaitUptime(database.server(), LEASE);
-		this.contenders = new JdbcContenders(database.dataSource(), "orders");
+	@Override
+	DatabaseServerExtension database() {
+		return database;
 	}
 
-	@AfterEach
-	void stopContenders() {
-		this.contenders.close();
-	}
-
-	@Test
-	void fiveContendersElectExactlyOneLeader() throws Exception {
-		this.contenders.startAtOnce(5);
-		await().atMost(TIMEOUT).until(() -> this.contenders.leaderCount() == 1);
-		Contender leader = this.contenders.leader();
-		// Over a lease and more the leader renews and every follower's claim is refused.
-		await().during(LEASE.plusMillis(500)).atMost(TIMEOUT).until(() -> this.contenders.leader() == leader);
-		assertThat(this.contenders.grantedTokens()).hasSize(1);
-		assertNeverTwoLeaders();
+	@Override
+	String productName() {
+		return "PostgreSQL";
 	}
 
 	@Test
@@ -120,100 +87,6 @@ class JdbcLeaderElectionPostgresTests {
 		assertThat(handoverMillis).allSatisfy((millis) -> assertThat(millis).isLessThan(1000));
 		assertThat(tokens).hasSize(11).isSorted().doesNotHaveDuplicates();
 		assertNeverTwoLeaders();
-	}
-
-	@Test
-	void leaderStepsDownByItsDeadlineWhenTheDatabaseIsKilledAndANewLeaderFollowsItsReturn() throws Exception {
-		this.contenders.startAtOnce(3);
-		Contender leader = awaitLeader();
-		long before = highestToken();
-		DatabaseServer server = database.server();
-		long killed = System.nanoTime();
-		server.kill();
-		await().pollInterval(POLL).atMost(TIMEOUT).until(() -> !leader.elector().isLeader());
-		assertThat(Duration.ofNanos(System.nanoTime() - killed)).isLessThanOrEqualTo(LEASE.plus(DEADLINE_SLACK));
-		awaitRevoked(leader, RevokeReason.LEASE_EXPIRED);
-		await().during(Duration.ofMillis(500)).atMost(TIMEOUT).until(() -> this.contenders.leaderCount() == 0);
-		server.restart();
-		long restarted = System.nanoTime();
-		Contender next = awaitLeader();
-		Duration elected = Duration.ofNanos(System.nanoTime() - restarted);
-		System.out.printf("PostgreSQL killed and restarted: new leader %d ms after the restart (lease %d ms)%n",
-				elected.toMillis(), LEASE.toMillis());
-		// The first claim after the restart sees the new stamp and quarantines the role for a lease.
-		assertThat(elected).isLessThanOrEqualTo(LEASE.plus(LEASE).plusSeconds(2));
-		assertThat(next.elector().leadership().orElseThrow().fencingToken()).isGreaterThan(before);
-		assertNeverTwoLeaders();
-	}
-
-	@Test
-	void leaderRevokesItselfByItsDeadlineWhileTheDatabaseIsFrozenAndOneLeaderFollowsItsResume() throws Exception {
-		this.contenders.startAtOnce(3);
-		Contender leader = awaitLeader();
-		long before = highestToken();
-		DatabaseServer server = database.server();
-		long paused = System.nanoTime();
-		server.pause();
-		try {
-			await().pollInterval(POLL).atMost(TIMEOUT).until(() -> !leader.elector().isLeader());
-			assertThat(Duration.ofNanos(System.nanoTime() - paused))
-				.isLessThanOrEqualTo(LEASE.plus(DEADLINE_SLACK));
-			// The deadline timer revokes while the renewal still hangs on the frozen server.
-			await().atMost(Duration.ofMillis(500))
-				.untilAsserted(() -> assertThat(leader.events()).last()
-					.isInstanceOfSatisfying(OnRevokedEvent.class,
-							(event) -> assertThat(event.reason()).isEqualTo(RevokeReason.LEASE_EXPIRED)));
-			await().during(Duration.ofMillis(500)).atMost(TIMEOUT).until(() -> this.contenders.leaderCount() == 0);
-		}
-		finally {
-			server.resume();
-		}
-		awaitLeader();
-		await().during(Duration.ofMillis(500)).atMost(TIMEOUT).until(() -> this.contenders.leaderCount() == 1);
-		assertThat(this.contenders.leaderToken()).isGreaterThan(before);
-		assertNeverTwoLeaders();
-	}
-
-	@Test
-	void cleanRestartUnderALeaderNeverShowsTwoLeadersAndTokensGoUp() throws Exception {
-		this.contenders.startAtOnce(3);
-		awaitLeader();
-		long before = highestToken();
-		database.server().restart();
-		// The stamp changed: the leader's next renewal is refused, and nobody is granted for a lease.
-		await().atMost(TIMEOUT).until(() -> this.contenders.leaderCount() == 0);
-		awaitLeader();
-		await().during(Duration.ofMillis(500)).atMost(TIMEOUT).until(() -> this.contenders.leaderCount() == 1);
-		assertThat(this.contenders.leaderToken()).isGreaterThan(before);
-		assertNeverTwoLeaders();
-	}
-
-	private Contender awaitLeader() {
-		AtomicReference<Contender> leader = new AtomicReference<>();
-		await().pollInterval(POLL).atMost(TIMEOUT).until(() -> {
-			leader.set(this.contenders.leader());
-			return leader.get() != null;
-		});
-		return leader.get();
-	}
-
-	// The current leader's token, and every one granted before it.
-	private long highestToken() {
-		long current = this.contenders.leaderToken();
-		return this.contenders.grantedTokens().stream().mapToLong(Long::longValue).reduce(current, Math::max);
-	}
-
-	private static void awaitRevoked(Contender contender, RevokeReason reason) {
-		await().atMost(TIMEOUT)
-			.untilAsserted(() -> assertThat(contender.events()).last()
-				.isInstanceOfSatisfying(OnRevokedEvent.class, (event) -> assertThat(event.reason()).isEqualTo(reason)));
-	}
-
-	private void assertNeverTwoLeaders() {
-		assertThat(this.contenders.mostLeadersAtOnce())
-			.as("most leaders at once in %d samples", this.contenders.samples())
-			.isLessThanOrEqualTo(1);
-		assertThat(this.contenders.samples()).isPositive();
 	}
 
 }
