@@ -17,6 +17,7 @@
 package io.github.leaderelection.jdbc;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.github.leaderelection.jdbc.JdbcContenders.Contender;
 import io.github.leaderelection.test.DatabaseServerExtension;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The {@link JdbcLeaderElectionTests} against a private MariaDB server, and a graceful handover without
@@ -47,8 +49,12 @@ class JdbcLeaderElectionMariaDbTests extends JdbcLeaderElectionTests {
 
 	@Test
 	void gracefulHandoverComesAtTheFollowersNextClaimWithinALease() throws Exception {
-		this.contenders.startAtOnce(3);
+		List<Contender> started = this.contenders.startAtOnce(3);
 		Contender leader = awaitLeader();
+		// Stop the leader only once every follower has had the answer to its first claim: a claim that came after
+		// the release would find the lease free, and the handover would time that race instead of the next claim.
+		await().atMost(TIMEOUT)
+			.until(() -> started.stream().allMatch((contender) -> contender.elector().lastStoreContact().isPresent()));
 		long token = this.contenders.leaderToken();
 		long begun = System.nanoTime();
 		leader.elector().stop();
