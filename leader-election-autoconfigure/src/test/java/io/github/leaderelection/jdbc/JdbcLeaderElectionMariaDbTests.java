@@ -60,8 +60,7 @@ class JdbcLeaderElectionMariaDbTests extends JdbcLeaderElectionTests {
 		leader.elector().stop();
 		Contender next = awaitLeader();
 		Duration handover = Duration.ofNanos(System.nanoTime() - begun);
-		System.out.printf("MariaDB graceful handover without NOTIFY (lease %d ms): %d ms%n", LEASE.toMillis(),
-				handover.toMillis());
+		print("MariaDB graceful handover without NOTIFY (lease %d ms): %d ms", LEASE.toMillis(), handover.toMillis());
 		assertThat(next).isNotSameAs(leader);
 		// Nothing announces the release: a follower takes over at its next claim, when the lease would have ended.
 		assertThat(handover).isLessThanOrEqualTo(LEASE.plusSeconds(2));

@@ -81,7 +81,7 @@ class JdbcLeaderElectionPostgresTests extends JdbcLeaderElectionTests {
 		}
 		tokens.add(awaitLeader().elector().leadership().orElseThrow().fencingToken());
 		List<Long> sorted = handoverMillis.stream().sorted().toList();
-		System.out.printf("PostgreSQL graceful handovers with NOTIFY (lease %d ms): median %d ms, max %d ms, all %s%n",
+		print("PostgreSQL graceful handovers with NOTIFY (lease %d ms): median %d ms, max %d ms, all %s",
 				LEASE.toMillis(), (sorted.get(4) + sorted.get(5)) / 2, sorted.get(9), handoverMillis);
 		// Far below the lease: without NOTIFY the next claim would come at the lease's end.
 		assertThat(handoverMillis).allSatisfy((millis) -> assertThat(millis).isLessThan(1000));

@@ -103,7 +103,7 @@ abstract class JdbcLeaderElectionTests {
 		long restarted = System.nanoTime();
 		Contender next = awaitLeader();
 		Duration elected = Duration.ofNanos(System.nanoTime() - restarted);
-		System.out.printf("%s killed and restarted: new leader %d ms after the restart (lease %d ms)%n", productName(),
+		print("%s killed and restarted: new leader %d ms after the restart (lease %d ms)", productName(),
 				elected.toMillis(), LEASE.toMillis());
 		// The first claim after the restart sees the new stamp and quarantines the role for a lease.
 		assertThat(elected).isLessThanOrEqualTo(LEASE.plus(LEASE).plusSeconds(2));
@@ -170,6 +170,11 @@ abstract class JdbcLeaderElectionTests {
 		await().atMost(within)
 			.untilAsserted(() -> assertThat(contender.events()).last()
 				.isInstanceOfSatisfying(OnRevokedEvent.class, (event) -> assertThat(event.reason()).isEqualTo(reason)));
+	}
+
+	// One write: printf writes each part on its own, and a log line of another thread could split the line.
+	static void print(String format, Object... arguments) {
+		System.out.println(format.formatted(arguments));
 	}
 
 	void assertNeverTwoLeaders() {
