@@ -512,7 +512,23 @@ final class Checker {
 		return this.snapshot.faults()
 			.stream()
 			.filter((other) -> other.step() == fault.step())
-			.mapToLong(Fault::healedNanos)
+			.mapToLong(this::overNanos)
+			.max()
+			.orElse(overNanos(fault));
+	}
+
+	// A leader stopped or yielding during a job run keeps its lease until the run is over, and releases it then: the
+	// fault lasts until that run ends. A store that announces no release is taken over at a follower's next claim,
+	// within a lease of it.
+	private long overNanos(Fault fault) {
+		if (fault.kind() != Fault.Kind.LONG_RUN_SIGTERM && fault.kind() != Fault.Kind.LONG_RUN_YIELD) {
+			return fault.healedNanos();
+		}
+		return this.snapshot.executions()
+			.stream()
+			.filter((exec) -> exec.instance().equals(fault.target()) && exec.start() - fault.injectedNanos() <= 0
+					&& exec.end() - fault.injectedNanos() >= 0)
+			.mapToLong(Exec::end)
 			.max()
 			.orElse(fault.healedNanos());
 	}

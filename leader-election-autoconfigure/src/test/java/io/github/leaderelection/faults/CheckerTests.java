@@ -552,6 +552,21 @@ class CheckerTests {
 	}
 
 	@Test
+	void recoveryFromAStopDuringAJobRunIsAwaitedFromTheEndOfThatRun() {
+		// Yielding 1 s into a 3 s run, the leader keeps its lease until the run is over, at 4000 ms.
+		this.faults.add(new Fault(1, 1, Fault.Kind.LONG_RUN_YIELD, "a", ms(2000), ms(2000)));
+		lead("a", 1, 100, 4000);
+		run("a", 1, 1000, 4000);
+		lead("b", 2, 6900, 9000);
+		assertThat(check(9000).problems()).isEmpty();
+		clearLeases();
+		lead("a", 1, 100, 4000);
+		lead("b", 2, 7100, 9000);
+		assertThat(check(9000).problems())
+			.anyMatch((problem) -> problem.contains("no leader within 3000 ms after fault 1 (LONG_RUN_YIELD on a)"));
+	}
+
+	@Test
 	void slowListenerThatCostTheLeaseFails() {
 		lead("a", 1, 100, 1000);
 		this.faults.add(new Fault(1, 1, Fault.Kind.SLOW_LISTENER, "a", ms(1000), ms(1000)));

@@ -47,6 +47,8 @@ import io.github.leaderelection.faults.Timeline.Grant;
 import io.github.leaderelection.faults.Timeline.Life;
 import io.github.leaderelection.faults.Timeline.Start;
 import io.github.leaderelection.test.RedisSentinels;
+import io.github.leaderelection.test.DatabaseServer;
+import io.github.leaderelection.test.MariaDbServer;
 import io.github.leaderelection.test.PostgresServer;
 import io.github.leaderelection.test.RedisServer;
 import io.github.leaderelection.test.TcpProxy;
@@ -112,16 +114,16 @@ final class FaultSuite {
 	private static final List<Fault.Kind> SENTINEL_FOLLOWER_PARTS = List.of(Fault.Kind.FOLLOWER_PAUSE);
 
 	/**
-	 * The faults injected alone on PostgreSQL, in this order: the instances' faults, and those of the database.
+	 * The faults injected alone on a database, in this order: the instances' faults, and those of the database.
 	 */
-	static final List<Fault.Kind> POSTGRES_ALONE = List.of(Fault.Kind.SIGTERM_LEADER, Fault.Kind.SIGKILL_LEADER,
+	static final List<Fault.Kind> DATABASE_ALONE = List.of(Fault.Kind.SIGTERM_LEADER, Fault.Kind.SIGKILL_LEADER,
 			Fault.Kind.SIGSTOP_LEADER, Fault.Kind.PARTITION_DROP, Fault.Kind.PARTITION_BLACKHOLE, Fault.Kind.LATENCY,
-			Fault.Kind.LONG_RUN_SIGTERM, Fault.Kind.LONG_RUN_YIELD, Fault.Kind.PG_RESTART, Fault.Kind.PG_CRASH,
-			Fault.Kind.PG_PAUSE, Fault.Kind.PG_ROLLBACK, Fault.Kind.ROW_DELETED, Fault.Kind.SLOW_LISTENER,
-			Fault.Kind.KILL_AND_PG_PAUSE, Fault.Kind.FOLLOWER_PAUSE, Fault.Kind.FOLLOWER_CUT_OFF);
+			Fault.Kind.LONG_RUN_SIGTERM, Fault.Kind.LONG_RUN_YIELD, Fault.Kind.DB_RESTART, Fault.Kind.DB_CRASH,
+			Fault.Kind.DB_PAUSE, Fault.Kind.DB_ROLLBACK, Fault.Kind.ROW_DELETED, Fault.Kind.SLOW_LISTENER,
+			Fault.Kind.KILL_AND_DB_PAUSE, Fault.Kind.FOLLOWER_PAUSE, Fault.Kind.FOLLOWER_CUT_OFF);
 
-	private static final List<Fault.Kind> POSTGRES_PARTS = List.of(Fault.Kind.PG_RESTART, Fault.Kind.PG_CRASH,
-			Fault.Kind.PG_PAUSE, Fault.Kind.PG_ROLLBACK, Fault.Kind.ROW_DELETED);
+	private static final List<Fault.Kind> DATABASE_PARTS = List.of(Fault.Kind.DB_RESTART, Fault.Kind.DB_CRASH,
+			Fault.Kind.DB_PAUSE, Fault.Kind.DB_ROLLBACK, Fault.Kind.ROW_DELETED);
 
 	/**
 	 * The fewest mixes of the Sentinel phase, whatever their share of the time: the first stages the failover that
@@ -147,10 +149,10 @@ final class FaultSuite {
 
 	private volatile Duration work = SHORT_RUN;
 
-	// The Redis of the current phase: one server, or a Sentinel set-up; or the PostgreSQL of a run on it.
+	// The Redis of the current phase: one server, or a Sentinel set-up; or the database of a run on one.
 	private @Nullable RedisFaults redis;
 
-	private @Nullable PostgresFaults postgres;
+	private @Nullable DatabaseFaults database;
 
 	private @Nullable RedisSentinels sentinels;
 
@@ -176,8 +178,8 @@ final class FaultSuite {
 		say("Seed %d (replay with -Dfaults.seed=%d); %s", this.settings.seed(), this.settings.seed(),
 				this.settings.describe());
 		Random random = new Random(this.settings.seed());
-		if (this.settings.store() == Store.POSTGRESQL) {
-			return report(runOnPostgres(random));
+		if (this.settings.store() != Store.REDIS) {
+			return report(runOnDatabase(random));
 		}
 		String aborted;
 		// Redis's default persistence: faults that roll Redis back restart it from older files.
@@ -216,27 +218,28 @@ final class FaultSuite {
 		return report;
 	}
 
-	// Instances elect on one PostgreSQL, each through a proxy of its own: every fault alone, then random mixes for
-	// the time of mixes. Returns why the run stopped early, if it did.
-	private @Nullable String runOnPostgres(Random random) throws IOException {
-		try (PostgresServer server = PostgresServer.start()) {
-			PostgresFaults postgres = new PostgresFaults(server, this.directory.resolve("postgres-older"), ROLE);
-			postgres.createTable();
-			this.postgres = postgres;
+	// Instances elect on one database server, each through a proxy of its own: every fault alone, then random mixes
+	// for the time of mixes. Returns why the run stopped early, if it did.
+	private @Nullable String runOnDatabase(Random random) throws IOException {
+		try (DatabaseServer server = this.settings.store().startDatabase()) {
+			DatabaseFaults database = new DatabaseFaults(server,
+					this.directory.resolve(this.settings.store().target() + "-older"), ROLE);
+			database.createTable();
+			this.database = database;
 			say("Started %s", server);
 			try {
 				return runPhase(() -> {
-					for (Fault.Kind kind : POSTGRES_ALONE) {
+					for (Fault.Kind kind : DATABASE_ALONE) {
 						inject(kind);
 					}
 					long mixEnds = System.nanoTime() + this.settings.mix().toNanos();
 					while (System.nanoTime() - mixEnds < 0) {
-						injectMix(random, LEADER_PARTS, POSTGRES_PARTS, FOLLOWER_PARTS, null);
+						injectMix(random, LEADER_PARTS, DATABASE_PARTS, FOLLOWER_PARTS, null);
 					}
 				});
 			}
 			finally {
-				this.postgres = null;
+				this.database = null;
 			}
 		}
 	}
@@ -377,12 +380,12 @@ final class FaultSuite {
 		return redis;
 	}
 
-	private PostgresFaults postgres() {
-		PostgresFaults postgres = this.postgres;
-		if (postgres == null) {
-			throw new IllegalStateException("No PostgreSQL in this run");
+	private DatabaseFaults database() {
+		DatabaseFaults database = this.database;
+		if (database == null) {
+			throw new IllegalStateException("No database in this run");
 		}
-		return postgres;
+		return database;
 	}
 
 	private RedisSentinels sentinels() {
@@ -536,30 +539,30 @@ final class FaultSuite {
 				awaitNewLeader(fault);
 				replace(leader);
 			}
-			case PG_RESTART, PG_CRASH, ROW_DELETED -> {
+			case DB_RESTART, DB_CRASH, ROW_DELETED -> {
 				fault = begin(kind, null);
 				awaitNewLeader(fault);
 			}
-			case PG_PAUSE -> {
+			case DB_PAUSE -> {
 				fault = begin(kind, null);
 				hold(fault.injectedNanos() + 2 * lease);
 				heal(fault, null);
 				awaitNewLeader(fault);
 			}
-			case PG_ROLLBACK -> {
+			case DB_ROLLBACK -> {
 				// Restored at once after the handover: the table comes back with the former leader's row, alive, and
 				// an older token.
-				postgres().keepCopy();
+				database().keepCopy();
 				handover(leader);
 				fault = begin(kind, null);
 				awaitNewLeader(fault);
 			}
-			case KILL_AND_PG_PAUSE -> {
+			case KILL_AND_DB_PAUSE -> {
 				fault = this.timeline.fault(kind, leader.name(), System.nanoTime());
 				leader.kill();
-				postgres().server().pause();
+				database().server().pause();
 				hold(fault.injectedNanos() + 2 * lease);
-				postgres().server().resume();
+				database().server().resume();
 				this.timeline.healed(fault, System.nanoTime());
 				awaitNewLeader(fault);
 				replace(leader);
@@ -655,8 +658,8 @@ final class FaultSuite {
 		if (redisPart == Fault.Kind.RDB_ROLLBACK) {
 			redis().keepSnapshot();
 		}
-		else if (redisPart == Fault.Kind.PG_ROLLBACK) {
-			postgres().keepCopy();
+		else if (redisPart == Fault.Kind.DB_ROLLBACK) {
+			database().keepCopy();
 		}
 		else if (redisPart == Fault.Kind.AOF_ROLLBACK) {
 			redis().appendOnly();
@@ -754,21 +757,21 @@ final class FaultSuite {
 					say("fault %d: the lock was not evicted within a lease", fault.number());
 				}
 			}
-			case PG_RESTART -> {
-				postgres().restart();
+			case DB_RESTART -> {
+				database().restart();
 				this.timeline.healed(fault, System.nanoTime());
 			}
-			case PG_CRASH -> {
-				postgres().crash();
+			case DB_CRASH -> {
+				database().crash();
 				this.timeline.healed(fault, System.nanoTime());
 			}
-			case PG_PAUSE -> postgres().server().pause();
-			case PG_ROLLBACK -> {
-				postgres().restoreKeptCopy();
+			case DB_PAUSE -> database().server().pause();
+			case DB_ROLLBACK -> {
+				database().restoreKeptCopy();
 				this.timeline.healed(fault, System.nanoTime());
 			}
 			case ROW_DELETED -> {
-				if (!postgres().deleteRow()) {
+				if (!database().deleteRow()) {
 					say("fault %d: there was no row to delete", fault.number());
 				}
 				this.timeline.healed(fault, System.nanoTime());
@@ -784,7 +787,7 @@ final class FaultSuite {
 			case SIGSTOP_LEADER, FOLLOWER_PAUSE -> required(target).resume();
 			case PARTITION_DROP, PARTITION_BLACKHOLE, LATENCY, FOLLOWER_CUT_OFF -> required(target).proxy().pass();
 			case REDIS_PAUSE -> redis().server().resume();
-			case PG_PAUSE -> postgres().server().resume();
+			case DB_PAUSE -> database().server().resume();
 			case LOCK_EVICTED -> redis().unlimitedMemory();
 			default -> {
 				return;
@@ -802,9 +805,9 @@ final class FaultSuite {
 
 	// On the store of the current phase.
 	private Instance launch(int slot) {
-		PostgresFaults postgres = this.postgres;
-		if (postgres != null) {
-			return launch(slot, postgres);
+		DatabaseFaults database = this.database;
+		if (database != null) {
+			return launch(slot, database);
 		}
 		RedisSentinels sentinels = this.sentinels;
 		return (sentinels != null) ? launch(slot, sentinels) : launch(slot, redis());
@@ -812,13 +815,12 @@ final class FaultSuite {
 
 	// Through Boot's DataSource with its default pool, HikariCP; timeouts below the lease, so that a call to a
 	// database out of reach fails rather than waits.
-	private Instance launch(int slot, PostgresFaults postgres) {
-		PostgresServer server = postgres.server();
+	private Instance launch(int slot, DatabaseFaults database) {
+		DatabaseServer server = database.server();
 		TcpProxy proxy = TcpProxy.start(server.host(), server.port());
 		try {
 			return launch(slot, List.of("--leader.election.mode=jdbc",
-					"--spring.datasource.url=jdbc:postgresql://%s:%d/postgres?connectTimeout=1&socketTimeout=2"
-						.formatted(proxy.host(), proxy.port()),
+					"--spring.datasource.url=" + this.settings.store().jdbcUrl(proxy.host(), proxy.port()),
 					"--spring.datasource.username=" + server.username(),
 					"--spring.datasource.hikari.connection-timeout=1000",
 					"--spring.datasource.hikari.validation-timeout=500",
@@ -1028,9 +1030,10 @@ final class FaultSuite {
 		}
 
 		String describe() {
-			if (this.store == Store.POSTGRESQL) {
-				return ("%d instances on PostgreSQL; lease %d ms, renew %d ms, retry %d ms, jitter %d ms; every fault "
-						+ "alone, then %d s of random mixes of faults").formatted(this.instances, this.lease.toMillis(),
+			if (this.store != Store.REDIS) {
+				return ("%d instances on %s; lease %d ms, renew %d ms, retry %d ms, jitter %d ms; every fault "
+						+ "alone, then %d s of random mixes of faults").formatted(this.instances,
+								this.store.product(), this.lease.toMillis(),
 								this.renew.toMillis(), this.retry.toMillis(), this.jitter.toMillis(),
 								this.mix.toSeconds());
 			}
@@ -1050,19 +1053,44 @@ final class FaultSuite {
 	 */
 	enum Store {
 
-		REDIS("Redis", "redis"), POSTGRESQL("PostgreSQL", "postgresql");
+		REDIS("Redis", "redis", ""),
+
+		POSTGRESQL("PostgreSQL", "postgresql", "jdbc:postgresql://%s:%d/postgres?connectTimeout=1&socketTimeout=2"),
+
+		MARIADB("MariaDB", "mariadb", "jdbc:mariadb://%s:%d/test?connectTimeout=1000&socketTimeout=2000");
 
 		private final String product;
 
 		private final String target;
 
-		Store(String product, String target) {
+		private final String jdbcUrl;
+
+		Store(String product, String target, String jdbcUrl) {
 			this.product = product;
 			this.target = target;
+			this.jdbcUrl = jdbcUrl;
 		}
 
 		String product() {
 			return this.product;
+		}
+
+		/**
+		 * Starts a private server of this database.
+		 */
+		DatabaseServer startDatabase() {
+			return switch (this) {
+				case POSTGRESQL -> PostgresServer.start();
+				case MARIADB -> MariaDbServer.start();
+				case REDIS -> throw new IllegalStateException("Redis is no database of the JDBC store");
+			};
+		}
+
+		/**
+		 * URL of the test database through the given address, a proxy's.
+		 */
+		String jdbcUrl(String host, int port) {
+			return this.jdbcUrl.formatted(host, port);
 		}
 
 		/**

@@ -346,13 +346,13 @@ final class Timeline {
 			SENTINEL_FAILOVER("kill -9 of the Redis master right after a grant that its replica missed; Sentinel"
 					+ " promotes that replica (no WAIT)"),
 			SENTINEL_MASTER_KILLED("kill -9 of the Redis master; Sentinel promotes a replica that has every write"),
-			PG_RESTART("PostgreSQL restarted (fast shutdown)"),
-			PG_CRASH("PostgreSQL killed with -9 and restarted (crash recovery)"),
-			PG_PAUSE("PostgreSQL paused for 2 leases (SIGSTOP of every server process)"),
-			PG_ROLLBACK("PostgreSQL killed with -9 and restored from a copy of its files taken before the last"
+			DB_RESTART("Database restarted (clean shutdown)"),
+			DB_CRASH("Database killed with -9 and restarted (crash recovery)"),
+			DB_PAUSE("Database paused for 2 leases (SIGSTOP of every server process)"),
+			DB_ROLLBACK("Database killed with -9 and restored from a copy of its files taken before the last"
 					+ " handover"),
 			ROW_DELETED("DELETE of the role's row while the leader holds it"),
-			KILL_AND_PG_PAUSE("kill -9 of the leader while PostgreSQL is paused for 2 leases");
+			KILL_AND_DB_PAUSE("kill -9 of the leader while the database is paused for 2 leases");
 
 			private final String description;
 
@@ -365,10 +365,11 @@ final class Timeline {
 			}
 
 			/**
-			 * The description for a run on the given store: faults of an instance and its link name the store.
+			 * The description for a run on the given store: faults of an instance and its link, and those of the
+			 * database, name the store.
 			 */
 			String description(String store) {
-				return this.description.replace("Redis", store);
+				return this.description.replace("Redis", store).replace("the database", store).replace("Database", store);
 			}
 
 			/**
@@ -392,10 +393,10 @@ final class Timeline {
 					case FOLLOWER_CUT_OFF -> "a follower's packets lost";
 					case SENTINEL_FAILOVER -> "failover to a replica that missed the last writes";
 					case SENTINEL_MASTER_KILLED -> "failover to a replica in sync";
-					case PG_RESTART -> "PostgreSQL restarted";
-					case PG_CRASH -> "PostgreSQL crashed";
-					case PG_PAUSE -> "PostgreSQL paused";
-					case PG_ROLLBACK -> "PostgreSQL back from older files";
+					case DB_RESTART -> "database restarted";
+					case DB_CRASH -> "database crashed";
+					case DB_PAUSE -> "database paused";
+					case DB_ROLLBACK -> "database back from older files";
 					case ROW_DELETED -> "row deleted";
 					default -> this.description;
 				};
@@ -408,7 +409,7 @@ final class Timeline {
 				return switch (this) {
 					case SIGTERM_LEADER, SIGKILL_LEADER, SIGSTOP_LEADER, PARTITION_DROP, PARTITION_BLACKHOLE,
 							LONG_RUN_SIGTERM, LONG_RUN_YIELD, SLOW_LISTENER, PAUSE_AND_REDIS_RESTART,
-							BLACKHOLE_AND_REDIS_RESTART, KILL_AND_REDIS_PAUSE, KILL_AND_PG_PAUSE ->
+							BLACKHOLE_AND_REDIS_RESTART, KILL_AND_REDIS_PAUSE, KILL_AND_DB_PAUSE ->
 						true;
 					default -> false;
 				};

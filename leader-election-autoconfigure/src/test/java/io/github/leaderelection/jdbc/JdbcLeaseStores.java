@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
  * Creates {@link JdbcLeaseStore}s on a test database as separate processes would have them, and stops them after a
  * test.
  */
-final class JdbcLeaseStores {
+public final class JdbcLeaseStores {
 
 	private final List<JdbcLeaseStore> stores = new ArrayList<>();
 
@@ -56,7 +56,7 @@ final class JdbcLeaseStores {
 	/**
 	 * Runs the schema script the store ships for the server's database.
 	 */
-	static void createTable(DatabaseServer server) {
+	public static void createTable(DatabaseServer server) {
 		String location = JdbcLeaseStore.schemaLocation(server.product());
 		new ResourceDatabasePopulator(new ClassPathResource(location.substring("classpath:".length())))
 			.execute(server.dataSource());

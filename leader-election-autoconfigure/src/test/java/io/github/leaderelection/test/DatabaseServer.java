@@ -16,6 +16,8 @@
 
 package io.github.leaderelection.test;
 
+import java.nio.file.Path;
+
 import javax.sql.DataSource;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -79,6 +81,12 @@ public interface DatabaseServer extends AutoCloseable {
 	 * PID of the server process (the postmaster for PostgreSQL).
 	 */
 	long pid();
+
+	/**
+	 * The server's data directory, owned by the user the server runs as; copy it only while the server is
+	 * {@link #pause() paused} or stopped.
+	 */
+	Path dataDirectory();
 
 	/**
 	 * Whether the server runs, paused or not: {@code false} after {@link #stop()} or {@link #kill()}.

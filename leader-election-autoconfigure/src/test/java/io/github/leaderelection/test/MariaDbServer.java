@@ -235,6 +235,11 @@ public final class MariaDbServer implements DatabaseServer {
 	}
 
 	@Override
+	public Path dataDirectory() {
+		return this.data;
+	}
+
+	@Override
 	public boolean isRunning() {
 		return this.process.isRunning();
 	}

@@ -359,9 +359,7 @@ public final class PostgresServer implements DatabaseServer {
 		this.process.kill();
 	}
 
-	/**
-	 * The server's data directory, owned by the user the server runs as.
-	 */
+	@Override
 	public Path dataDirectory() {
 		return this.data;
 	}

@@ -24,30 +24,32 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.github.leaderelection.jdbc.JdbcLeaseStore;
+import io.github.leaderelection.jdbc.JdbcLeaseStores;
+import io.github.leaderelection.test.DatabaseServer;
 import io.github.leaderelection.test.PostgresServer;
 
 import org.springframework.util.FileSystemUtils;
 
 /**
- * The faults of the PostgreSQL the suite's instances elect on: restarts, a crash, a restore of older files, a
- * deleted row. Older files are a copy of the data directory taken while every server process is frozen, as a storage
- * snapshot is: PostgreSQL recovers from it as from a crash.
+ * The faults of the database the suite's instances elect on, PostgreSQL or MariaDB: restarts, a crash, a restore of
+ * older files, a deleted row. Older files are a copy of the data directory taken while every server process is
+ * frozen, as a storage snapshot is: the server recovers from it as from a crash.
  */
-final class PostgresFaults {
+final class DatabaseFaults {
 
-	private final PostgresServer server;
+	private final DatabaseServer server;
 
 	private final Path older;
 
 	private final String role;
 
-	PostgresFaults(PostgresServer server, Path older, String role) {
+	DatabaseFaults(DatabaseServer server, Path older, String role) {
 		this.server = server;
 		this.older = older;
 		this.role = role;
 	}
 
-	PostgresServer server() {
+	DatabaseServer server() {
 		return this.server;
 	}
 
@@ -55,14 +57,11 @@ final class PostgresFaults {
 	 * Creates the lease table from the script the store ships.
 	 */
 	void createTable() {
-		String location = JdbcLeaseStore.schemaLocation(this.server.product());
-		new org.springframework.jdbc.datasource.init.ResourceDatabasePopulator(
-				new org.springframework.core.io.ClassPathResource(location.substring("classpath:".length())))
-			.execute(this.server.dataSource());
+		JdbcLeaseStores.createTable(this.server);
 	}
 
 	/**
-	 * A fast shutdown and a start: every committed write survives.
+	 * A clean shutdown and a start: every committed write survives.
 	 */
 	void restart() {
 		this.server.restart();
@@ -80,7 +79,10 @@ final class PostgresFaults {
 	 * Copies the data directory as it is now, for {@link #restoreKeptCopy()}.
 	 */
 	void keepCopy() {
-		this.server.jdbcClient().sql("CHECKPOINT").update();
+		if (this.server instanceof PostgresServer) {
+			// Shortens the recovery from the copy; InnoDB's is short at the test server's small redo log.
+			this.server.jdbcClient().sql("CHECKPOINT").update();
+		}
 		FileSystemUtils.deleteRecursively(this.older.toFile());
 		this.server.pause();
 		try {
@@ -100,7 +102,7 @@ final class PostgresFaults {
 		FileSystemUtils.deleteRecursively(data.toFile());
 		copy(this.older, data);
 		try {
-			// The copy's lock file names a PID that may be alive by now.
+			// A PostgreSQL copy's lock file names a PID that may be alive by now.
 			Files.deleteIfExists(data.resolve("postmaster.pid"));
 		}
 		catch (IOException ex) {
@@ -108,7 +110,6 @@ final class PostgresFaults {
 		}
 		this.server.restart();
 	}
-
 	/**
 	 * Deletes the role's row, as a careless cleanup would; returns whether there was one.
 	 */
@@ -119,7 +120,7 @@ final class PostgresFaults {
 			.update() == 1;
 	}
 
-	// cp -a keeps the owner and modes that PostgreSQL insists on.
+	// cp -a keeps the owner and modes that the servers insist on.
 	private static void copy(Path from, Path to) {
 		try {
 			Process copy = new ProcessBuilder(List.of("cp", "-a", from.toString(), to.toString()))
