@@ -285,6 +285,7 @@ final class FaultSuite {
 			for (Instance instance : List.copyOf(this.instances)) {
 				awaitReady(instance);
 			}
+			awaitFollowersClaimed();
 			faults.run();
 			awaitLeader();
 			return null;
@@ -920,6 +921,21 @@ final class FaultSuite {
 			return leader[0] != null;
 		}, "no instance leads");
 		return leader[0];
+	}
+
+	// Every follower has been refused once since the first grant: the first fault's handover then comes from
+	// followers that were told of the lease, not from a first claim that happened to follow a release.
+	private void awaitFollowersClaimed() {
+		Instance leader = awaitLeader();
+		Grant grant = leader.grant();
+		if (grant == null) {
+			throw new IllegalStateException(leader.name() + " was never seen to lead");
+		}
+		long granted = grant.nanos();
+		for (Instance follower : followers(leader)) {
+			awaitCondition(() -> this.timeline.claimedAfter(follower.name(), granted),
+					follower.name() + " made no claim after the first grant");
+		}
 	}
 
 	private Grant awaitNewLeader(Fault fault) {

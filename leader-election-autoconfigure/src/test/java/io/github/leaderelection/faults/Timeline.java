@@ -139,6 +139,15 @@ final class Timeline {
 	}
 
 	/**
+	 * Whether a claim of {@code instance} was answered after {@code nanos}, granted or not.
+	 */
+	synchronized boolean claimedAfter(String instance, long nanos) {
+		return this.calls.stream()
+			.anyMatch((call) -> call.instance().equals(instance) && call.kind() == Call.Kind.ACQUIRE
+					&& call.replied() > nanos);
+	}
+
+	/**
 	 * When the instance last confirmed a {@code work} command; empty when it never did.
 	 */
 	synchronized Optional<Long> workConfirmed(String instance) {

@@ -46,8 +46,9 @@ abstract class JdbcLeaderElectionTests {
 
 	static final Duration POLL = Duration.ofMillis(10);
 
-	// How late a revocation may be seen after the local deadline: far below the 5 s read timeout of a connection, so
-	// a revocation that waited for the database's reply would miss it.
+	// How late a revocation may be seen after a lease from the fault, which the last successful renewal preceded: the
+	// timer's and the poll's delays on a busy machine. That the deadline, not a failed reply, revoked is checked by
+	// the revocation's reason.
 	private static final Duration DEADLINE_SLACK = Duration.ofMillis(500);
 
 	JdbcContenders contenders;
