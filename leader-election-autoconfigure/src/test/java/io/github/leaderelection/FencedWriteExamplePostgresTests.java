@@ -127,7 +127,7 @@ class FencedWriteExamplePostgresTests {
 		JdbcLeaseStore store = new JdbcLeaseStore(postgres.dataSource(),
 				JdbcLeaseStore.Options.DEFAULTS.withStatementTimeout(Duration.ofSeconds(1))
 					// A new private server, on which no earlier leader can exist.
-					.withQuarantineNewServer(false));
+					.withQuarantineMissingRow(false));
 		store.start();
 		this.started.add(store::stop);
 		ElectionRuntime runtime = ElectionRuntime.platformThreads(1);

@@ -30,6 +30,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.jdbc.EmbeddedDatabaseConnection;
 import org.springframework.boot.jdbc.init.DataSourceScriptDatabaseInitializer;
 import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
@@ -66,9 +67,11 @@ class JdbcLeaseStoreConfiguration {
 		properties.validate(environment);
 		properties.validateJdbc(environment);
 		LeaderElectionProperties.Jdbc jdbc = properties.getJdbc();
+		// An in-memory database belongs to this process: no other can have held a lease in it.
+		boolean quarantineMissingRow = jdbc.isQuarantineMissingRow() && !EmbeddedDatabaseConnection.isEmbedded(dataSource);
 		JdbcLeaseStore.Options options = JdbcLeaseStore.Options.DEFAULTS.withTableName(jdbc.getTableName())
 			.withStatementTimeout(jdbc.getStatementTimeout())
-			.withQuarantineNewServer(jdbc.isQuarantineNewServer());
+			.withQuarantineMissingRow(quarantineMissingRow);
 		JdbcLeaseStore store = new JdbcLeaseStore(dataSource, options);
 		// A database that answers without the table fails the start here; one that cannot be reached passes (WARN).
 		store.checkTable();

@@ -594,11 +594,12 @@ public class LeaderElectionProperties {
 		private Duration statementTimeout = Duration.ofSeconds(2);
 
 		/**
-		 * Whether the first claim of a role on a database server that started less than a lease ago, and has no row
-		 * for the role, waits until a lease lost with the old data has expired; switch it off only where no earlier
+		 * Whether a claim that finds no row for its role waits one lease, since a row deleted or lost while a
+		 * leader held it looks the same as a new role's: a role's first election on a table waits once. Not applied
+		 * to an embedded in-memory database, which no other process can reach; switch it off only where no earlier
 		 * leader can exist, such as tests.
 		 */
-		private boolean quarantineNewServer = true;
+		private boolean quarantineMissingRow = true;
 
 		public DatabaseInitializationMode getInitializeSchema() {
 			return this.initializeSchema;
@@ -624,12 +625,12 @@ public class LeaderElectionProperties {
 			this.statementTimeout = statementTimeout;
 		}
 
-		public boolean isQuarantineNewServer() {
-			return this.quarantineNewServer;
+		public boolean isQuarantineMissingRow() {
+			return this.quarantineMissingRow;
 		}
 
-		public void setQuarantineNewServer(boolean quarantineNewServer) {
-			this.quarantineNewServer = quarantineNewServer;
+		public void setQuarantineMissingRow(boolean quarantineMissingRow) {
+			this.quarantineMissingRow = quarantineMissingRow;
 		}
 
 		void validateTableName() {

@@ -34,7 +34,6 @@ enum JdbcDialect {
 			"CAST(FLOOR(EXTRACT(EPOCH FROM c.t) * 1000) AS BIGINT)",
 			"CAST(FLOOR(EXTRACT(EPOCH FROM c.t) * 1000000) AS BIGINT)",
 			"CAST(CAST(FLOOR(EXTRACT(EPOCH FROM pg_postmaster_start_time()) * 1000000) AS BIGINT) AS VARCHAR(40))",
-			"CAST(FLOOR(EXTRACT(EPOCH FROM (c.t - pg_postmaster_start_time())) * 1000) AS BIGINT)",
 			"SELECT clock_timestamp() AS t"),
 
 	/**
@@ -44,26 +43,21 @@ enum JdbcDialect {
 	MARIADB("mariadb", "CAST(FLOOR(UNIX_TIMESTAMP(SYSDATE(6)) * 1000) AS SIGNED)",
 			"CAST(FLOOR(UNIX_TIMESTAMP(c.t) * 1000) AS SIGNED)", "CAST(FLOOR(UNIX_TIMESTAMP(c.t) * 1000000) AS SIGNED)",
 			"CONCAT(@@server_id, ' ', COALESCE((SELECT marker FROM %s_boot WHERE id = 1), ''))",
-			"(SELECT CAST(VARIABLE_VALUE AS SIGNED) * 1000 FROM information_schema.GLOBAL_STATUS "
-					+ "WHERE VARIABLE_NAME = 'UPTIME')",
 			"SELECT SYSDATE(6) AS t"),
 
 	/**
-	 * MySQL, as MariaDB but for the status table. Not tested here: no MySQL server runs on the build machine.
+	 * MySQL, as MariaDB. Not tested here: no MySQL server runs on the build machine.
 	 */
-	MYSQL("mysql", MARIADB.nowMillis, MARIADB.readMillis, MARIADB.readMicros, MARIADB.stamp,
-			"(SELECT CAST(VARIABLE_VALUE AS SIGNED) * 1000 FROM performance_schema.global_status "
-					+ "WHERE VARIABLE_NAME = 'Uptime')",
-			MARIADB.clock),
+	MYSQL("mysql", MARIADB.nowMillis, MARIADB.readMillis, MARIADB.readMicros, MARIADB.stamp, MARIADB.clock),
 
 	/**
-	 * H2, for tests and a single process: no restart can be told apart, so a lost table is noticed only by an
-	 * instance that saw the lease before.
+	 * H2, for tests and a single process: no restart can be told apart, so a lost table shows only as rows that are
+	 * missing, or gone though an instance saw them.
 	 */
 	H2("h2", "DATEDIFF('MILLISECOND', TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00', CURRENT_TIMESTAMP)",
 			"DATEDIFF('MILLISECOND', TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00', c.t)",
 			"DATEDIFF('MICROSECOND', TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00+00', c.t)", "''",
-			"CAST(NULL AS BIGINT)", "SELECT CURRENT_TIMESTAMP AS t");
+			"SELECT CURRENT_TIMESTAMP AS t");
 
 	private final String platform;
 
@@ -78,20 +72,15 @@ enum JdbcDialect {
 	// The current server stamp; %s is the lease table's name.
 	private final String stamp;
 
-	// The server's uptime in milliseconds, or NULL when unknown.
-	private final String uptimeMillis;
-
 	// One row with one column t: the clock, read once for the whole statement.
 	private final String clock;
 
-	JdbcDialect(String platform, String nowMillis, String readMillis, String readMicros, String stamp,
-			String uptimeMillis, String clock) {
+	JdbcDialect(String platform, String nowMillis, String readMillis, String readMicros, String stamp, String clock) {
 		this.platform = platform;
 		this.nowMillis = nowMillis;
 		this.readMillis = readMillis;
 		this.readMicros = readMicros;
 		this.stamp = stamp;
-		this.uptimeMillis = uptimeMillis;
 		this.clock = clock;
 	}
 
@@ -118,13 +107,13 @@ enum JdbcDialect {
 	}
 
 	/**
-	 * One statement that reads the role's row, if any, with the database's clock, the server stamp and uptime.
+	 * One statement that reads the role's row, if any, with the database's clock and the server stamp.
 	 */
 	String read(String table) {
 		return ("SELECT l.holder, l.expires_at, l.fencing_token, l.version, l.server, l.quarantine_until, "
 				+ "l.quarantine_reason, l.instance_id, l.hostname, l.started_at, l.acquired_at, l.last_renewed_at, "
-				+ "%s AS now_ms, %s AS now_us, %s AS stamp, %s AS uptime_ms FROM (%s) c LEFT JOIN %s l ON l.role = ?")
-			.formatted(this.readMillis, this.readMicros, stamp(table), this.uptimeMillis, this.clock, table);
+				+ "%s AS now_ms, %s AS now_us, %s AS stamp FROM (%s) c LEFT JOIN %s l ON l.role = ?")
+			.formatted(this.readMillis, this.readMicros, stamp(table), this.clock, table);
 	}
 
 	/**

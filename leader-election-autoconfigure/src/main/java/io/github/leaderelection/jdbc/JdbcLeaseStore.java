@@ -79,8 +79,9 @@ import org.springframework.util.Assert;
  * quarantined for one full lease after any sign of that: the row was written by another server, or by this one
  * before it last started (the PostgreSQL postmaster's start time, MariaDB's server id and a marker in a MEMORY table
  * that every start empties); the row is missing though this instance saw it; its token is below one this instance
- * has seen; or, with {@link Options#quarantineNewServer()}, the server started less than a lease ago and has no row
- * for the role. Tokens then go on above the row's, the database's clock in microseconds and every token this
+ * has seen; or, with {@link Options#quarantineMissingRow()}, the table has no row for the role: a row deleted or
+ * lost while a leader held it looks the same to an instance that never saw it, so a role's first claim on a table
+ * waits one lease. Tokens then go on above the row's, the database's clock in microseconds and every token this
  * instance has seen.
  *
  * @since 0.2.0
@@ -104,7 +105,7 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 	// A claim whose compare and set lost this many races in a row gives up: the engine retries it.
 	private static final int MAX_ATTEMPTS = 5;
 
-	private static final String NEW_SERVER = "new-server";
+	private static final String MISSING_ROW = "missing-row";
 
 	// How much longer than a statement may take a read on its connection may wait: a timed-out statement is
 	// cancelled by the server, while a silent network answers nothing at all.
@@ -257,12 +258,10 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 				continue;
 			}
 			if (row == null) {
-				Long uptime = read.uptimeMillis();
-				if (this.options.quarantineNewServer() && uptime != null && uptime < lease) {
-					long wait = lease - uptime;
-					if (insertQuarantine(role, read, NEW_SERVER, wait, Math.max(read.nowMicros(), seen.token()))) {
-						return Acquisition.quarantined(Duration.ofMillis(wait),
-								quarantineReason(NEW_SERVER, role, read));
+				if (this.options.quarantineMissingRow()) {
+					if (insertQuarantine(role, read, MISSING_ROW, lease, Math.max(read.nowMicros(), seen.token()))) {
+						return Acquisition.quarantined(Duration.ofMillis(lease),
+								quarantineReason(MISSING_ROW, role, read));
 					}
 					continue;
 				}
@@ -517,8 +516,7 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 						rs.getString("server"), longOrNull(rs, "quarantine_until"), rs.getString("quarantine_reason"),
 						rs.getString("hostname"), longOrNull(rs, "started_at"), longOrNull(rs, "acquired_at"),
 						longOrNull(rs, "last_renewed_at"));
-		return new Read(row, rs.getLong("now_ms"), rs.getLong("now_us"), String.valueOf(rs.getString("stamp")),
-				longOrNull(rs, "uptime_ms"));
+		return new Read(row, rs.getLong("now_ms"), rs.getLong("now_us"), String.valueOf(rs.getString("stamp")));
 	}
 
 	private static @Nullable Long longOrNull(ResultSet rs, String column) throws SQLException {
@@ -597,10 +595,11 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 	private String quarantineReason(String code, String role, Read read) {
 		String target = toString();
 		return switch (code) {
-			case NEW_SERVER -> ("%s started %d s ago and may have been restored or restarted with a lease still in "
-					+ "use; no leader until it has run for one lease (set leader.election.jdbc.quarantine-new-server="
-					+ "false where no earlier leader can exist, such as tests)")
-				.formatted(target, (read.uptimeMillis() != null) ? read.uptimeMillis() / 1000 : 0);
+			case MISSING_ROW -> ("'%s' has no row in %s: a new role, or a row deleted or lost while a leader held it, "
+					+ "which look the same; no leader for one lease, once per role and table (set "
+					+ "leader.election.jdbc.quarantine-missing-row=false where no earlier leader can exist, such as "
+					+ "tests)")
+				.formatted(role, target);
 			case "moved" -> "%s restarted, was restored or failed over since the last write of '%s' (its stamp changed)"
 				.formatted(target, role);
 			case "data-gone" -> "the row of '%s' in %s is gone (deleted, or the table restored without it)"
@@ -697,16 +696,17 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 	 * @param tableName the lease table, optionally qualified by its schema
 	 * @param statementTimeout how long a statement may run, below the shortest lease; JDBC counts it in whole
 	 * seconds, rounded up
-	 * @param quarantineNewServer whether a claim on a server that started less than a lease ago waits until it has
-	 * run for a lease, when the table has no row for the role (a restored backup may have lost a lease in use)
+	 * @param quarantineMissingRow whether a claim that finds no row for the role, and whose instance never saw one,
+	 * waits one lease: a row deleted or lost while a leader held it (a careless {@code DELETE}, a restart or restore
+	 * that lost it) looks like a new role's, and that leader may still trust its deadline
 	 * @param listenRetryInterval how long to wait before listening again after the PostgreSQL listener lost its
 	 * connection
 	 */
-	public record Options(String tableName, Duration statementTimeout, boolean quarantineNewServer,
+	public record Options(String tableName, Duration statementTimeout, boolean quarantineMissingRow,
 			Duration listenRetryInterval) {
 
 		/**
-		 * Table {@value #DEFAULT_TABLE_NAME}, statements time out after 2 seconds, new servers quarantine, the
+		 * Table {@value #DEFAULT_TABLE_NAME}, statements time out after 2 seconds, a missing row quarantines, the
 		 * listener retries every second.
 		 */
 		public static final Options DEFAULTS = new Options(DEFAULT_TABLE_NAME, Duration.ofSeconds(2), true,
@@ -723,19 +723,19 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 		}
 
 		public Options withTableName(String tableName) {
-			return new Options(tableName, this.statementTimeout, this.quarantineNewServer, this.listenRetryInterval);
+			return new Options(tableName, this.statementTimeout, this.quarantineMissingRow, this.listenRetryInterval);
 		}
 
 		public Options withStatementTimeout(Duration statementTimeout) {
-			return new Options(this.tableName, statementTimeout, this.quarantineNewServer, this.listenRetryInterval);
+			return new Options(this.tableName, statementTimeout, this.quarantineMissingRow, this.listenRetryInterval);
 		}
 
-		public Options withQuarantineNewServer(boolean quarantineNewServer) {
-			return new Options(this.tableName, this.statementTimeout, quarantineNewServer, this.listenRetryInterval);
+		public Options withQuarantineMissingRow(boolean quarantineMissingRow) {
+			return new Options(this.tableName, this.statementTimeout, quarantineMissingRow, this.listenRetryInterval);
 		}
 
 		public Options withListenRetryInterval(Duration listenRetryInterval) {
-			return new Options(this.tableName, this.statementTimeout, this.quarantineNewServer, listenRetryInterval);
+			return new Options(this.tableName, this.statementTimeout, this.quarantineMissingRow, listenRetryInterval);
 		}
 
 	}
@@ -750,8 +750,8 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 
 	}
 
-	// One read of a role's row, with the database's clock, its server stamp and uptime at that statement.
-	private record Read(@Nullable Row row, long nowMillis, long nowMicros, String stamp, @Nullable Long uptimeMillis) {
+	// One read of a role's row, with the database's clock and its server stamp at that statement.
+	private record Read(@Nullable Row row, long nowMillis, long nowMicros, String stamp) {
 
 	}
 

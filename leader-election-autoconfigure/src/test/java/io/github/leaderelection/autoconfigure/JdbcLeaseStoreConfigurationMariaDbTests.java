@@ -50,7 +50,7 @@ class JdbcLeaseStoreConfigurationMariaDbTests {
 				"spring.datasource.hikari.connection-timeout=2000", "leader.election.role=orders",
 				"leader.election.lease-duration=3s", "leader.election.renew-interval=1s",
 				"leader.election.retry-interval=500ms", "leader.election.jdbc.statement-timeout=1s",
-				"leader.election.jdbc.quarantine-new-server=false");
+				"leader.election.jdbc.quarantine-missing-row=false");
 
 	@Test
 	void initializeSchemaAlwaysCreatesACustomTableAndItsBootTableThatTheStoreUses() {

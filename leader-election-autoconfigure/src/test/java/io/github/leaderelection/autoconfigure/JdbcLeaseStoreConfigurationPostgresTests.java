@@ -66,7 +66,7 @@ class JdbcLeaseStoreConfigurationPostgresTests {
 				"spring.datasource.hikari.connection-timeout=2000", "leader.election.role=orders",
 				"leader.election.lease-duration=3s", "leader.election.renew-interval=1s",
 				"leader.election.retry-interval=500ms", "leader.election.jdbc.statement-timeout=1s",
-				"leader.election.jdbc.quarantine-new-server=false");
+				"leader.election.jdbc.quarantine-missing-row=false");
 
 	@Test
 	void withoutTheTableAndWithInitializeSchemaNeverTheStartFailsWithTheAnalysis() {
@@ -167,18 +167,18 @@ class JdbcLeaseStoreConfigurationPostgresTests {
 	}
 
 	@Test
-	void byDefaultTheFirstClaimOnARestartedServerIsQuarantined() {
-		database.server().restart();
+	void theFirstClaimOfARoleWithoutARowIsQuarantinedOnAServerDatabase() {
 		this.contextRunner
 			.withPropertyValues("leader.election.jdbc.initialize-schema=always",
-					"leader.election.jdbc.quarantine-new-server=true")
+					"leader.election.jdbc.quarantine-missing-row=true")
 			.run((context) -> {
+				assertThat(context.getBean(JdbcLeaseStore.class).options().quarantineMissingRow()).isTrue();
 				LeaderElector elector = context.getBean(LeaderElector.class);
 				await().atMost(Duration.ofSeconds(10))
 					.until(() -> database.jdbcClient()
 						.sql("SELECT quarantine_reason FROM leader_election_lease WHERE role = 'orders'")
 						.query(String.class)
-						.list(), (reasons) -> reasons.contains("new-server"));
+						.list(), (reasons) -> reasons.contains("missing-row"));
 				assertThat(elector.isLeader()).isFalse();
 				await().atMost(Duration.ofSeconds(15)).until(elector::isLeader);
 			});

@@ -98,24 +98,25 @@ class JdbcLeaseStoreConfigurationTests {
 				assertThat(jdbc.getTableName()).isEqualTo(JdbcLeaseStore.DEFAULT_TABLE_NAME)
 					.isEqualTo("leader_election_lease");
 				assertThat(jdbc.getStatementTimeout()).isEqualTo(Duration.ofSeconds(2));
-				assertThat(jdbc.isQuarantineNewServer()).isTrue();
+				assertThat(jdbc.isQuarantineMissingRow()).isTrue();
 			});
 	}
 
 	@Test
-	void defaultsReachTheStore() {
+	void defaultsReachTheStoreAndAnEmbeddedDatabaseQuarantinesNoMissingRow() {
+		// No other process can reach the in-memory H2, nor have held a lease in it.
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LeaderElectionAutoConfiguration.class,
 					DataSourceAutoConfiguration.class))
 			.run((context) -> assertThat(context.getBean(JdbcLeaseStore.class).options())
-				.isEqualTo(JdbcLeaseStore.Options.DEFAULTS));
+				.isEqualTo(JdbcLeaseStore.Options.DEFAULTS.withQuarantineMissingRow(false)));
 	}
 
 	@Test
 	void jdbcPropertiesReachTheStore() {
 		this.contextRunner
 			.withPropertyValues("leader.election.jdbc.table-name=election_leases",
-					"leader.election.jdbc.statement-timeout=1500ms", "leader.election.jdbc.quarantine-new-server=false")
+					"leader.election.jdbc.statement-timeout=1500ms", "leader.election.jdbc.quarantine-missing-row=false")
 			.run((context) -> assertThat(context.getBean(JdbcLeaseStore.class).options())
 				.isEqualTo(new JdbcLeaseStore.Options("election_leases", Duration.ofMillis(1500), false,
 						JdbcLeaseStore.Options.DEFAULTS.listenRetryInterval())));
@@ -384,13 +385,13 @@ class JdbcLeaseStoreConfigurationTests {
 		this.contextRunner
 			.withPropertyValues("leader.election.jdbc.initialize-schema=always",
 					"leader.election.jdbc.table-name=election.leases", "leader.election.jdbc.statement-timeout=1500ms",
-					"leader.election.jdbc.quarantine-new-server=false", "leader.election.mode=standalone")
+					"leader.election.jdbc.quarantine-missing-row=false", "leader.election.mode=standalone")
 			.run((context) -> {
 				LeaderElectionProperties.Jdbc jdbc = context.getBean(LeaderElectionProperties.class).getJdbc();
 				assertThat(jdbc.getInitializeSchema()).isEqualTo(DatabaseInitializationMode.ALWAYS);
 				assertThat(jdbc.getTableName()).isEqualTo("election.leases");
 				assertThat(jdbc.getStatementTimeout()).isEqualTo(Duration.ofMillis(1500));
-				assertThat(jdbc.isQuarantineNewServer()).isFalse();
+				assertThat(jdbc.isQuarantineMissingRow()).isFalse();
 			});
 	}
 

@@ -56,7 +56,9 @@ import org.jspecify.annotations.Nullable;
  * run;</li>
  * <li>no run starts after its revocation, every grant is followed by a revocation (unless the instance was killed),
  * a leader follows every fault within a lease and a second after it healed, and a slow listener does not cost the
- * lease.</li>
+ * lease. On a store that announces no release, a step with a fault that loses the store's data may take a lease
+ * more: with no leader to meet the loss at its next renewal, a follower meets it at its next claim, up to a lease
+ * later, and quarantines the role for a lease.</li>
  * </ul>
  * Two kinds of trouble are no fault of the election and are counted apart. A run that outlived its lease against the
  * instance's will (the instance was paused with {@code SIGSTOP}, or its lease lapsed or a renewal was refused while
@@ -88,6 +90,8 @@ final class Checker {
 
 	private final Duration lease;
 
+	private final boolean announcesReleases;
+
 	private final long originNanos;
 
 	private final long endedNanos;
@@ -98,9 +102,10 @@ final class Checker {
 
 	private final List<Exemption> exemptions = new ArrayList<>();
 
-	private Checker(Snapshot snapshot, Duration lease, long originNanos, long endedNanos) {
+	private Checker(Snapshot snapshot, Duration lease, boolean announcesReleases, long originNanos, long endedNanos) {
 		this.snapshot = snapshot;
 		this.lease = lease;
+		this.announcesReleases = announcesReleases;
 		this.originNanos = originNanos;
 		this.endedNanos = endedNanos;
 	}
@@ -109,11 +114,13 @@ final class Checker {
 	 * Checks a run.
 	 * @param snapshot what the run recorded
 	 * @param lease the instances' lease duration
+	 * @param announcesReleases whether the store tells followers of a release, as Redis and PostgreSQL do
 	 * @param originNanos when the suite began: problems give their times from then on, as the suite's log does
 	 * @param endedNanos when the suite began to stop the instances: the end of the time that counts
 	 */
-	static Verdict check(Snapshot snapshot, Duration lease, long originNanos, long endedNanos) {
-		return new Checker(snapshot, lease, originNanos, endedNanos).check();
+	static Verdict check(Snapshot snapshot, Duration lease, boolean announcesReleases, long originNanos,
+			long endedNanos) {
+		return new Checker(snapshot, lease, announcesReleases, originNanos, endedNanos).check();
 	}
 
 	private Verdict check() {
@@ -473,9 +480,9 @@ final class Checker {
 	}
 
 	private List<FaultOutcome> checkRecoveries(List<Interval> intervals) {
-		long bound = this.lease.plusSeconds(1).toNanos();
 		List<FaultOutcome> outcomes = new ArrayList<>();
 		for (Fault fault : this.snapshot.faults()) {
+			long bound = recoveryBound(fault);
 			// No leader can be expected before every fault injected with this one is over: a crash while Redis
 			// hangs recovers once Redis is back.
 			long healed = stepHealedNanos(fault);
@@ -506,6 +513,15 @@ final class Checker {
 					next.map((grant) -> Duration.ofNanos(grant.nanos() - fault.injectedNanos())).orElse(null)));
 		}
 		return outcomes;
+	}
+
+	// A lease and a second; a lease more on a store that announces no release, when the step lost the store's data.
+	private long recoveryBound(Fault fault) {
+		Duration bound = this.lease.plusSeconds(1);
+		boolean lossInStep = this.snapshot.faults()
+			.stream()
+			.anyMatch((other) -> other.step() == fault.step() && other.kind().losesData());
+		return (!this.announcesReleases && lossInStep ? bound.plus(this.lease) : bound).toNanos();
 	}
 
 	private long stepHealedNanos(Fault fault) {

@@ -567,6 +567,31 @@ class CheckerTests {
 	}
 
 	@Test
+	void lossOfDataWithoutALeaderMayTakeALeaseMoreOnAStoreThatAnnouncesNoRelease() {
+		// The leader stops and its row is deleted at once: a follower meets the loss at its next claim, and
+		// quarantines the role for a lease.
+		lead("a", 1, 100, 1000);
+		this.faults.add(new Fault(1, 1, Fault.Kind.SIGTERM_LEADER, "a", ms(1000), ms(1000)));
+		this.faults.add(new Fault(2, 1, Fault.Kind.ROW_DELETED, "mariadb", ms(1150), ms(1150)));
+		lead("b", 2, 5000, 9000);
+		assertThat(check(9000, false).problems()).isEmpty();
+		assertThat(check(9000, true).problems())
+			.anyMatch((problem) -> problem.contains("no leader within 3000 ms after fault 2 (ROW_DELETED on mariadb)"));
+		clearLeases();
+		lead("a", 1, 100, 1000);
+		lead("b", 2, 6300, 9000);
+		assertThat(check(9000, false).problems())
+			.anyMatch((problem) -> problem.contains("no leader within 5000 ms after fault 2 (ROW_DELETED on mariadb)"));
+		// Without a loss of data, the store's next claim comes within a lease: no time more.
+		clearLeases();
+		this.faults.remove(1);
+		lead("a", 1, 100, 1000);
+		lead("b", 2, 4500, 9000);
+		assertThat(check(9000, false).problems())
+			.anyMatch((problem) -> problem.contains("no leader within 3000 ms after fault 1 (SIGTERM_LEADER on a)"));
+	}
+
+	@Test
 	void slowListenerThatCostTheLeaseFails() {
 		lead("a", 1, 100, 1000);
 		this.faults.add(new Fault(1, 1, Fault.Kind.SLOW_LISTENER, "a", ms(1000), ms(1000)));
@@ -608,8 +633,12 @@ class CheckerTests {
 	}
 
 	private Verdict check(long endedMillis) {
+		return check(endedMillis, true);
+	}
+
+	private Verdict check(long endedMillis, boolean announcesReleases) {
 		return Checker.check(new Snapshot(this.executions, this.starts, this.calls, this.grants, this.revokes,
-				this.slowDone, this.lives, this.faults, this.phases), LEASE, 0, ms(endedMillis));
+				this.slowDone, this.lives, this.faults, this.phases), LEASE, announcesReleases, 0, ms(endedMillis));
 	}
 
 	private static long ms(long millis) {

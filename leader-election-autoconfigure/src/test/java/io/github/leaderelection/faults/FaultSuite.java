@@ -46,10 +46,10 @@ import io.github.leaderelection.faults.Timeline.Fault;
 import io.github.leaderelection.faults.Timeline.Grant;
 import io.github.leaderelection.faults.Timeline.Life;
 import io.github.leaderelection.faults.Timeline.Start;
-import io.github.leaderelection.test.RedisSentinels;
 import io.github.leaderelection.test.DatabaseServer;
 import io.github.leaderelection.test.MariaDbServer;
 import io.github.leaderelection.test.PostgresServer;
+import io.github.leaderelection.test.RedisSentinels;
 import io.github.leaderelection.test.RedisServer;
 import io.github.leaderelection.test.TcpProxy;
 import org.jspecify.annotations.Nullable;
@@ -210,7 +210,8 @@ final class FaultSuite {
 	private Report report(@Nullable String aborted) throws IOException {
 		long ended = this.stoppingNanos;
 		this.timeline.poll();
-		Verdict verdict = Checker.check(this.timeline.snapshot(), this.settings.lease(), this.origin, ended);
+		Verdict verdict = Checker.check(this.timeline.snapshot(), this.settings.lease(),
+				this.settings.store().announcesReleases(), this.origin, ended);
 		Report report = new Report(this.settings, verdict, aborted, Duration.ofNanos(ended - this.origin));
 		Files.writeString(this.directory.resolve("summary.json"), report.json(), StandardCharsets.UTF_8);
 		Files.writeString(this.directory.resolve("summary.md"), report.markdown(), StandardCharsets.UTF_8);
@@ -1069,26 +1070,37 @@ final class FaultSuite {
 	 */
 	enum Store {
 
-		REDIS("Redis", "redis", ""),
+		REDIS("Redis", "redis", true, ""),
 
-		POSTGRESQL("PostgreSQL", "postgresql", "jdbc:postgresql://%s:%d/postgres?connectTimeout=1&socketTimeout=2"),
+		POSTGRESQL("PostgreSQL", "postgresql", true, "jdbc:postgresql://%s:%d/postgres?connectTimeout=1&socketTimeout=2"),
 
-		MARIADB("MariaDB", "mariadb", "jdbc:mariadb://%s:%d/test?connectTimeout=1000&socketTimeout=2000");
+		MARIADB("MariaDB", "mariadb", false, "jdbc:mariadb://%s:%d/test?connectTimeout=1000&socketTimeout=2000");
 
 		private final String product;
 
 		private final String target;
 
+		private final boolean announcesReleases;
+
 		private final String jdbcUrl;
 
-		Store(String product, String target, String jdbcUrl) {
+		Store(String product, String target, boolean announcesReleases, String jdbcUrl) {
 			this.product = product;
 			this.target = target;
+			this.announcesReleases = announcesReleases;
 			this.jdbcUrl = jdbcUrl;
 		}
 
 		String product() {
 			return this.product;
+		}
+
+		/**
+		 * Whether followers hear of a release at once: through Redis's release channel or PostgreSQL's
+		 * {@code NOTIFY}; on MariaDB they take over at their next claim.
+		 */
+		boolean announcesReleases() {
+			return this.announcesReleases;
 		}
 
 		/**

@@ -425,6 +425,19 @@ final class Timeline {
 			}
 
 			/**
+			 * Whether the fault loses data of the store, or rolls it back: the store quarantines the role when it
+			 * meets the signs. A clean restart of a database counts, since its new stamp is such a sign.
+			 */
+			boolean losesData() {
+				return switch (this) {
+					case REDIS_RESTART, RDB_ROLLBACK, AOF_ROLLBACK, LOCK_DELETED, LOCK_EVICTED, PAUSE_AND_REDIS_RESTART,
+							BLACKHOLE_AND_REDIS_RESTART, DB_RESTART, DB_CRASH, DB_ROLLBACK, ROW_DELETED ->
+						true;
+					default -> false;
+				};
+			}
+
+			/**
 			 * Whether no lease can make the fault safe, so that the checker counts what goes wrong during it apart
 			 * from the problems of the election.
 			 */

@@ -66,8 +66,6 @@ abstract class JdbcLeaderElectionTests {
 	@BeforeEach
 	void createTableAndContenders() {
 		JdbcLeaseStores.createTable(database().server());
-		// A server younger than a lease quarantines a role it has no row for: earlier tests restart it.
-		JdbcLeaseStores.awaitUptime(database().server(), LEASE);
 		this.contenders = new JdbcContenders(database().dataSource(), "orders");
 	}
 

@@ -80,7 +80,7 @@ class JdbcLeaseStoreNetworkTests {
 		this.closeables.add(dataSource::close);
 		JdbcLeaseStore store = this.stores.create(dataSource, JdbcLeaseStore.Options.DEFAULTS
 			.withStatementTimeout(Duration.ofSeconds(1))
-			.withQuarantineNewServer(false));
+			.withQuarantineMissingRow(false));
 		assertThat(store.acquire(claim()).isGranted()).isTrue();
 		this.proxy.blackhole();
 		long started = System.nanoTime();

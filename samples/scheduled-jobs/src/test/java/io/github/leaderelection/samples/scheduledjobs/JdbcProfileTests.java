@@ -71,7 +71,7 @@ class JdbcProfileTests {
 		try (PostgresServer postgres = PostgresServer.start()) {
 			String[] database = { "--spring.datasource.url=" + postgres.jdbcUrl(),
 					"--spring.datasource.username=" + postgres.username(),
-					"--leader.election.jdbc.quarantine-new-server=false" };
+					"--leader.election.jdbc.quarantine-missing-row=false" };
 			try (ConfigurableApplicationContext first = start("node-a", database)) {
 				LeaderElector firstElector = first.getBean(LeaderElector.class);
 				await().atMost(TIMEOUT).until(firstElector::isLeader);
