@@ -253,7 +253,7 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 			String reason = loss(read, this.seen.containsKey(role), seen.token());
 			if (reason != null) {
 				if (quarantine(role, read, reason, lease, seen.token())) {
-					return Acquisition.quarantined(Duration.ofMillis(lease), quarantineReason(reason, role, read));
+					return Acquisition.quarantined(Duration.ofMillis(lease), quarantineReason(reason, role));
 				}
 				continue;
 			}
@@ -261,7 +261,7 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 				if (this.options.quarantineMissingRow()) {
 					if (insertQuarantine(role, read, MISSING_ROW, lease, Math.max(read.nowMicros(), seen.token()))) {
 						return Acquisition.quarantined(Duration.ofMillis(lease),
-								quarantineReason(MISSING_ROW, role, read));
+								quarantineReason(MISSING_ROW, role));
 					}
 					continue;
 				}
@@ -275,7 +275,7 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 			remember(role, read.stamp(), row.token());
 			if (row.quarantineUntil() != null && row.quarantineUntil() > read.nowMillis()) {
 				return Acquisition.quarantined(Duration.ofMillis(row.quarantineUntil() - read.nowMillis()),
-						quarantineReason(String.valueOf(row.quarantineReason()), role, read));
+						quarantineReason(String.valueOf(row.quarantineReason()), role));
 			}
 			String current = row.holder();
 			if (current != null && row.expiresAt() != null && row.expiresAt() > read.nowMillis()
@@ -363,7 +363,7 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 			}
 			if (quarantine(role, read, reason, renewal.leaseDuration().toMillis(), seenToken)) {
 				logger.warn(() -> "Refused to renew the lease of '%s': %s".formatted(role,
-						quarantineReason(reason, role, read)));
+						quarantineReason(reason, role)));
 				return;
 			}
 		}
@@ -388,7 +388,7 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 				long lease = this.leases.getOrDefault(role, 0L);
 				if (quarantine(role, read, reason, lease, seen.token())) {
 					logger.warn(() -> "Released the lease of '%s' into a quarantine: %s".formatted(role,
-							quarantineReason(reason, role, read)));
+							quarantineReason(reason, role)));
 					notifyReleased(role);
 					return true;
 				}
@@ -592,7 +592,7 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 		this.seen.merge(role, new Seen(stamp, token), Seen::merge);
 	}
 
-	private String quarantineReason(String code, String role, Read read) {
+	private String quarantineReason(String code, String role) {
 		String target = toString();
 		return switch (code) {
 			case MISSING_ROW -> ("'%s' has no row in %s: a new role, or a row deleted or lost while a leader held it, "
