@@ -311,7 +311,7 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 	public List<Boolean> renewAll(List<LeaseRenewal> renewals) {
 		Assert.notNull(renewals, "'renewals' must not be null");
 		Assert.noNullElements(renewals, "'renewals' must not contain null elements");
-		List<@Nullable Boolean> outcomes = new ArrayList<>(Collections.nCopies(renewals.size(), null));
+		List<@Nullable Boolean> outcomes = new ArrayList<@Nullable Boolean>(Collections.nCopies(renewals.size(), null));
 		List<List<Integer>> batches = batches(renewals);
 		if (this.options.replicas() > 0) {
 			renewAcknowledged(renewals, batches, outcomes);

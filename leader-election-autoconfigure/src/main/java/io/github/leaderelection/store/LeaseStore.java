@@ -74,7 +74,7 @@ public interface LeaseStore {
 	default List<Boolean> renewAll(List<LeaseRenewal> renewals) {
 		Assert.notNull(renewals, "'renewals' must not be null");
 		Assert.noNullElements(renewals, "'renewals' must not contain null elements");
-		List<@Nullable Boolean> outcomes = new ArrayList<>(Collections.nCopies(renewals.size(), null));
+		List<@Nullable Boolean> outcomes = new ArrayList<@Nullable Boolean>(Collections.nCopies(renewals.size(), null));
 		for (int i = 0; i < renewals.size(); i++) {
 			LeaseRenewal renewal = renewals.get(i);
 			try {
