@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import io.github.leaderelection.LeaderElector;
@@ -178,22 +180,25 @@ class LeaseLeaderElectorEngineTests {
 		LeaderElectors electors = new LeaderElectors("orders", (role) -> new LeaseLeaderElector(role, "node-1", "host",
 				new InMemoryLeaseStore(), LONG_LEASES, this.events, this.clock), Duration.ofSeconds(35));
 		electors.start();
+		// Threads of their own: on two cores the common pool may have one thread, which the stop would hold.
+		ExecutorService threads = Executors.newFixedThreadPool(2);
 		try {
 			LeaderElector orders = electors.forRole("orders");
 			await().atMost(TIMEOUT).until(orders::isLeader);
 			LeaderWork work = orders.admit("ReportJob.run()").orElseThrow();
-			CompletableFuture<Void> stopped = CompletableFuture.runAsync(electors::stop);
+			CompletableFuture<Void> stopped = CompletableFuture.runAsync(electors::stop, threads);
 			await().atMost(TIMEOUT).until(() -> !orders.isLeader());
 			// The running job calls a @LeaderOnly method of a role that nothing used before, then ends.
 			CompletableFuture<Void> job = CompletableFuture.runAsync(() -> {
 				electors.forRole("exports");
 				work.close();
-			});
+			}, threads);
 			job.get(5, TimeUnit.SECONDS);
 			stopped.get(5, TimeUnit.SECONDS);
 		}
 		finally {
 			electors.stop();
+			threads.shutdownNow();
 		}
 	}
 
