@@ -258,13 +258,6 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 				continue;
 			}
 			if (row == null) {
-				if (this.options.quarantineMissingRow()) {
-					if (insertQuarantine(role, read, MISSING_ROW, lease, Math.max(read.nowMicros(), seen.token()))) {
-						return Acquisition.quarantined(Duration.ofMillis(lease),
-								quarantineReason(MISSING_ROW, role));
-					}
-					continue;
-				}
 				long token = Math.max(read.nowMicros(), seen.token()) + 1;
 				if (insertGrant(role, holder, claim, token, read.stamp())) {
 					remember(role, read.stamp(), token);
@@ -480,11 +473,15 @@ public final class JdbcLeaseStore implements LeaseStore, SmartLifecycle {
 	}
 
 	// Why the role's data may have been lost or rolled back since the caller last saw it, or null: the row is gone
-	// though the caller saw it, was written by another server or before this one's start, or its token went back.
-	private static @Nullable String loss(Read read, boolean sawRow, long seenToken) {
+	// though the caller saw it, or missing (when a missing row quarantines), was written by another server or before
+	// this one's start, or its token went back.
+	private @Nullable String loss(Read read, boolean sawRow, long seenToken) {
 		Row row = read.row();
 		if (row == null) {
-			return sawRow ? "data-gone" : null;
+			if (sawRow) {
+				return "data-gone";
+			}
+			return this.options.quarantineMissingRow() ? MISSING_ROW : null;
 		}
 		if (!row.server().equals(read.stamp())) {
 			return "moved";
