@@ -55,7 +55,8 @@ import org.springframework.util.StreamUtils;
  * {@code spring.sql.init}, before the beans that depend on database initialization, the lease store among them.
  * <p>
  * Unlike Boot's own script initializers it fails nothing when the database cannot be reached: it warns, and the
- * electors follow until the database answers.
+ * electors follow until the database answers. Instances that start at once may each run the script; one that loses
+ * PostgreSQL's race to create the table runs it again, and finds the table.
  */
 final class LeaseTableScriptDatabaseInitializer extends DataSourceScriptDatabaseInitializer {
 
@@ -65,6 +66,9 @@ final class LeaseTableScriptDatabaseInitializer extends DataSourceScriptDatabase
 	// The names the scripts create: the lease table and, on MariaDB and MySQL, its boot-marker table.
 	private static final Pattern SCRIPT_TABLES = Pattern
 		.compile("\\b" + Pattern.quote(JdbcLeaseStore.DEFAULT_TABLE_NAME) + "(_boot)?\\b");
+
+	// A script that lost the race to create the table to another instance, run again; see isConcurrentCreation.
+	private static final int MAX_ATTEMPTS = 3;
 
 	private final DatabaseInitializationSettings settings;
 
@@ -111,15 +115,22 @@ final class LeaseTableScriptDatabaseInitializer extends DataSourceScriptDatabase
 		}
 		// Known only once a connection answers, which Boot's settings, fixed before, cannot wait for.
 		this.settings.setSchemaLocations(List.of(JdbcLeaseStore.schemaLocation(String.valueOf(product))));
-		try {
-			return super.initializeDatabase();
-		}
-		catch (DataAccessException ex) {
-			if (!isUnreachable(ex)) {
-				throw ex;
+		for (int attempt = 1;; attempt++) {
+			try {
+				return super.initializeDatabase();
 			}
-			warnUnreachable(mode, ex);
-			return false;
+			catch (DataAccessException ex) {
+				if (isUnreachable(ex)) {
+					warnUnreachable(mode, ex);
+					return false;
+				}
+				if (!isConcurrentCreation(ex) || attempt == MAX_ATTEMPTS) {
+					throw ex;
+				}
+				// The scripts say IF NOT EXISTS: run again, they find what the other instance committed.
+				logger.debug(ex, () -> ("Another instance created the lease table '%s' at the same time; "
+						+ "running the script again").formatted(this.tableName));
+			}
 		}
 	}
 
@@ -163,6 +174,19 @@ final class LeaseTableScriptDatabaseInitializer extends DataSourceScriptDatabase
 				+ "until the database answers and has the table: %s")
 			.formatted(this.tableName, mode.name().toLowerCase(Locale.ROOT),
 					NestedExceptionUtils.getMostSpecificCause(ex).getMessage()));
+	}
+
+	// Instances that start at once each run the script. On PostgreSQL, CREATE TABLE IF NOT EXISTS is not safe against
+	// itself: the loser of the race fails with a unique violation of the catalog's type names (23505), or with
+	// "relation already exists" (42P07), although the table it wanted now exists.
+	private static boolean isConcurrentCreation(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException sql && ("23505".equals(sql.getSQLState())
+					|| "42P07".equals(sql.getSQLState()) || "42710".equals(sql.getSQLState()))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	// A connection that could not be had or broke, as opposed to a script the database refused.

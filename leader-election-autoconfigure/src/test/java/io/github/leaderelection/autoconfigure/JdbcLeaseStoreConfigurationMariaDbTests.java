@@ -74,6 +74,14 @@ class JdbcLeaseStoreConfigurationMariaDbTests {
 	}
 
 	@Test
+	void instancesThatStartAtOnceAllCreateTheTablesWithoutAFailure() {
+		ScriptsRunAtOnce.createTwentyTimesOver(database.dataSource(), () -> database.jdbcClient()
+			.sql("DROP TABLE IF EXISTS leader_election_lease, leader_election_lease_boot")
+			.update());
+		assertThat(tables()).containsExactly("leader_election_lease", "leader_election_lease_boot");
+	}
+
+	@Test
 	void withoutTheTableTheAnalysisNamesTheMariaDbScript() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasFailed();

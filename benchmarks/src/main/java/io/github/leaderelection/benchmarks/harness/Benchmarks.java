@@ -142,7 +142,12 @@ public final class Benchmarks {
 					results.put(future.getKey(), future.getValue().get());
 				}
 				catch (ExecutionException ex) {
-					throw new IllegalStateException(future.getKey() + " failed", ex.getCause());
+					// The first line of the cause in the message: a build log's tail shows little more.
+					Throwable cause = ex.getCause();
+					String reason = String.valueOf((cause != null) ? cause.getMessage() : ex.getMessage()).lines()
+						.findFirst()
+						.orElse("");
+					throw new IllegalStateException(future.getKey() + " failed: " + reason, cause);
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
