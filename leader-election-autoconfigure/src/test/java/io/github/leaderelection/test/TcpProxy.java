@@ -27,6 +27,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -187,6 +188,19 @@ public final class TcpProxy implements AutoCloseable {
 	 */
 	public int connections() {
 		return this.connections.size();
+	}
+
+	/**
+	 * Number of connections open through the proxy now from the given client sockets. A test that counts its own
+	 * connections counts them this way: a client of another test, such as a replica or a Sentinel still trying the
+	 * port of a proxy that is gone, may reach a new proxy that the system gave the same port.
+	 */
+	public int connectionsFrom(Socket... clients) {
+		Set<Integer> ports = new HashSet<>();
+		for (Socket client : clients) {
+			ports.add(client.getLocalPort());
+		}
+		return (int) this.connections.stream().filter((connection) -> ports.contains(connection.client.getPort())).count();
 	}
 
 	/**
