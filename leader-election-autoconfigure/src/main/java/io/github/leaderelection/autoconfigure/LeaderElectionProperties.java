@@ -499,9 +499,9 @@ public class LeaderElectionProperties {
 	public static class Redis {
 
 		/**
-		 * Whether the first claim of a role on a Redis that started less than a lease ago, or was flushed since it
-		 * started, waits until a lease lost with the old data has expired; switch it off only where no earlier
-		 * leader can exist, such as tests.
+		 * Whether the first claim of a role on a Redis that started less than a lease ago, was flushed since it
+		 * started, or is a replica promoted since it started, waits until a lease lost with the old data has expired;
+		 * switch it off only where no earlier leader can exist, such as tests.
 		 */
 		private boolean quarantineNewServer = true;
 

@@ -576,6 +576,8 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 				.formatted(this.target, uptimeSeconds, SKIP_NEW_SERVER_QUARANTINE);
 			case "flushed" -> "FLUSHALL or FLUSHDB ran on %s since it started and may have deleted a lease still in use; no leader for one lease (%s)"
 				.formatted(this.target, SKIP_NEW_SERVER_QUARANTINE);
+			case "promoted" -> "%s is a replica promoted since it started, which may never have received '%s' from its old master while a lease was in use; no leader for one lease (%s)"
+				.formatted(this.target, role, SKIP_NEW_SERVER_QUARANTINE);
 			case "moved" -> "%s restarted or failed over since the last write of '%s' (its run id or replication id changed)"
 				.formatted(this.target, role);
 			case "lock-vanished" -> "the lock of '%s' on %s vanished before it expired (evicted or deleted)"
@@ -868,9 +870,9 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 	/**
 	 * What a {@link RedisLeaseStore} checks beyond what it always does.
 	 *
-	 * @param quarantineNewServer whether the first claim of a role on a Redis that started less than a lease ago, or
-	 * was flushed since it started, waits until a lease lost with the old data would have expired; switch it off only
-	 * where no earlier leader can exist, such as tests
+	 * @param quarantineNewServer whether the first claim of a role on a Redis that started less than a lease ago, was
+	 * flushed since it started, or is a replica promoted since it started, waits until a lease lost with the old data
+	 * would have expired; switch it off only where no earlier leader can exist, such as tests
 	 * @param replicas how many replicas must acknowledge a grant or renewal ({@code WAIT}) before it counts;
 	 * {@code 0} not to wait
 	 * @param replicaTimeout how long a grant or renewal waits for the replicas to acknowledge it
@@ -893,7 +895,7 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 
 		/**
 		 * Options that start the store whether Redis answers or not, as before 0.2.0.
-		 * @param quarantineNewServer whether to quarantine a new or flushed server
+		 * @param quarantineNewServer whether to quarantine a new, flushed or promoted server
 		 * @param replicas how many replicas must acknowledge a grant or renewal
 		 * @param replicaTimeout how long to wait for them
 		 */
@@ -903,7 +905,7 @@ public final class RedisLeaseStore implements LeaseStore, SmartLifecycle {
 
 		/**
 		 * These options with {@link #quarantineNewServer()} set as given.
-		 * @param quarantineNewServer whether to quarantine a new or flushed server
+		 * @param quarantineNewServer whether to quarantine a new, flushed or promoted server
 		 * @return the options
 		 */
 		public Options withQuarantineNewServer(boolean quarantineNewServer) {

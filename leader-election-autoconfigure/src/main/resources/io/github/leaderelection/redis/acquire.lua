@@ -5,7 +5,7 @@
 -- ARGV[1]  caller's holder: instance id, a space, nonce   ARGV[2]  lease duration in milliseconds
 -- ARGV[3]  server stamp the caller saw last ('' if none)  ARGV[4]  highest fencing token the caller has seen
 -- ARGV[5]  caller's hostname   ARGV[6]  caller's start, epoch ms
--- ARGV[7]  '1' to quarantine a role met for the first time on a server that is new or was flushed, '0' not to
+-- ARGV[7]  '1' to quarantine a role met for the first time on a server that is new, was flushed or promoted, '0' not to
 -- Returns  {status, value, counter, stamp, reason, detail}:
 --          1 granted: value is the token;  0 held by another instance: value is the ms its lease has left,
 --          reason is the holder's instance id;
@@ -38,7 +38,8 @@ end
 
 if redis.call('EXISTS', KEYS[3]) == 0 then
   -- First contact with the role on this server. A lease can only have been lost unnoticed if the server started
-  -- less than a lease ago, or was flushed since it started.
+  -- less than a lease ago, was flushed since it started, or was a replica promoted since it started: one that
+  -- never received the role's keys, when the master's last writes did not reach it.
   local wait, why = 0, nil
   if ARGV[7] == '1' then
     local stats = redis.call('INFO', 'commandstats')
@@ -46,6 +47,8 @@ if redis.call('EXISTS', KEYS[3]) == 0 then
       + tonumber(string.match(stats, 'cmdstat_flushdb:calls=(%d+)') or '0')
     if flushes > 0 then
       wait, why = lease, 'flushed'
+    elseif not string.match(replid2, '^0+$') then
+      wait, why = lease, 'promoted'
     elseif uptime * 1000 < lease then
       wait, why = lease - uptime * 1000, 'new-server'
     end

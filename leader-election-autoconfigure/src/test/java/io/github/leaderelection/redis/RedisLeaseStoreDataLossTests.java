@@ -203,6 +203,42 @@ class RedisLeaseStoreDataLossTests {
 	}
 
 	@Test
+	void failoverToAReplicaThatNeverReceivedTheRoleQuarantinesAnInstanceThatNeverSawIt() {
+		RedisServer master = server();
+		RedisServer replica = server();
+		TcpProxy link = TcpProxy.start(master.host(), master.port());
+		this.resources.add(link);
+		replicate(replica, master, link.host(), link.port());
+		RedisLeaseStores.awaitUptime(replica, LEASE);
+		// The role's first grant never reaches the replica.
+		link.blackhole();
+		LeaseStore holder = store(lettuce(master));
+		long token = granted(holder.acquire(claim("holder"))).fencingToken();
+		master.kill();
+		assertThat(replica.command("REPLICAOF", "NO", "ONE")).isEqualTo("+OK");
+		assertThat(replica.command("EXISTS", "{leader-election:" + ROLE + "}:state")).isEqualTo(":0");
+		// An instance started during the failover: the promoted server shows it no sign of the lease in use.
+		RedisConnectionFactory toReplica = lettuce(replica);
+		LeaseStore newcomer = store(toReplica);
+		Acquisition quarantined = newcomer.acquire(claim("newcomer"));
+		assertThat(quarantined.outcome()).isEqualTo(Outcome.QUARANTINED);
+		assertThat(quarantined.retryAfter()).isEqualTo(LEASE);
+		assertThat(quarantined.reason()).isEqualTo(("Redis at %s:%d is a replica promoted since it started, which may "
+				+ "never have received '%s' from its old master while a lease was in use; no leader for one lease (set "
+				+ "leader.election.redis.quarantine-new-server=false where no earlier leader can exist, such as tests)")
+			.formatted(replica.host(), replica.port(), ROLE));
+		// The holder, now connected to the new master, meets the loss at its next renewal.
+		LeaseStore holderAgain = store(toReplica);
+		assertThat(holderAgain.renew(ROLE, holder("holder"), LEASE)).isFalse();
+		assertThat(awaitGrant(List.of(newcomer), List.of("newcomer")).fencingToken()).isGreaterThan(token);
+		// Once per role and server: another role's first claim waits too, a later claim of this one does not.
+		Acquisition otherRole = newcomer.acquire(claim("audits", "newcomer"));
+		assertThat(otherRole.outcome()).isEqualTo(Outcome.QUARANTINED);
+		assertThat(otherRole.reason()).contains("is a replica promoted since it started");
+		assertThat(store(toReplica).acquire(claim("later")).outcome()).isEqualTo(Outcome.HELD);
+	}
+
+	@Test
 	void promotionOfAReplicaWithAllTheWritesQuarantinesAsWell() {
 		RedisServer master = server();
 		RedisServer replica = server();
