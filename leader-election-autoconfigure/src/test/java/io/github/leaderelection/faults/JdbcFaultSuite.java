@@ -29,30 +29,28 @@ import org.springframework.boot.convert.DurationStyle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the fault suite on PostgreSQL and on MariaDB: three instances on a private server, each through a proxy of its
- * own, every fault of the instances and of the database alone, then random mixes for {@code faults.jdbc.mix} (none
- * unless set, for example {@code -Dfaults.jdbc.mix=30m} for a soak), with the seed {@code faults.seed}. The same
- * checker judges the histories as on Redis. Writes the summaries to {@code target/fault-suite-postgresql/} and
- * {@code target/fault-suite-mariadb/}.
+ * Runs the fault suite on a database: three instances on a private server, each through a proxy of its own, every
+ * fault of the instances and of the database alone, then random mixes for {@code faults.jdbc.mix} (none unless set,
+ * for example {@code -Dfaults.jdbc.mix=30m} for a soak), with the seed {@code faults.seed}. The same checker judges
+ * the histories as on Redis. Writes the summary to {@code target/fault-suite-<database>/}. One subclass per database,
+ * so that Failsafe runs them in JVMs of their own, side by side.
  */
-class JdbcFaultSuiteIT {
+abstract class JdbcFaultSuite {
 
-	@Test
-	void everyFaultIsSurvivedOnPostgresqlWithoutOverlapsOrTokensGoingBack() throws Exception {
-		run(FaultSuite.Store.POSTGRESQL);
+	private final FaultSuite.Store store;
+
+	JdbcFaultSuite(FaultSuite.Store store) {
+		this.store = store;
 	}
 
 	@Test
-	void everyFaultIsSurvivedOnMariadbWithoutOverlapsOrTokensGoingBack() throws Exception {
-		run(FaultSuite.Store.MARIADB);
-	}
-
-	private static void run(FaultSuite.Store store) throws Exception {
+	void everyFaultIsSurvivedWithoutOverlapsOrTokensGoingBack() throws Exception {
 		Duration mix = DurationStyle.detectAndParse(System.getProperty("faults.jdbc.mix", "0s"));
 		long seed = Long.getLong("faults.seed", ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
 		Settings settings = new Settings(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofMillis(150),
-				Duration.ofMillis(100), 3, mix, Duration.ofMillis(500), seed, false, store);
-		Report report = new FaultSuite(settings, Path.of("target", "fault-suite-" + store.target()), System.out).run();
+				Duration.ofMillis(100), 3, mix, Duration.ofMillis(500), seed, false, this.store);
+		Report report = new FaultSuite(settings, Path.of("target", "fault-suite-" + this.store.target()), System.out)
+			.run();
 		assertThat(report.passed()).as(report.markdown()).isTrue();
 		assertThat(report.verdict().overlaps()).isZero();
 		assertThat(report.verdict().validityOverlaps()).isZero();
