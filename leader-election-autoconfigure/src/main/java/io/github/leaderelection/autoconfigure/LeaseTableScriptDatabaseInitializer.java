@@ -67,7 +67,7 @@ final class LeaseTableScriptDatabaseInitializer extends DataSourceScriptDatabase
 	private static final Pattern SCRIPT_TABLES = Pattern
 		.compile("\\b" + Pattern.quote(JdbcLeaseStore.DEFAULT_TABLE_NAME) + "(_boot)?\\b");
 
-	// A script that lost the race to create the table to another instance, run again; see isConcurrentCreation.
+	// How often the script runs at most, when it loses the race to create the table to other instances.
 	private static final int MAX_ATTEMPTS = 3;
 
 	private final DatabaseInitializationSettings settings;
@@ -178,7 +178,8 @@ final class LeaseTableScriptDatabaseInitializer extends DataSourceScriptDatabase
 
 	// Instances that start at once each run the script. On PostgreSQL, CREATE TABLE IF NOT EXISTS is not safe against
 	// itself: the loser of the race fails with a unique violation of the catalog's type names (23505), or with
-	// "relation already exists" (42P07), although the table it wanted now exists.
+	// "relation already exists" (42P07) or "already exists" for another object (42710), although what it wanted to
+	// create now exists.
 	private static boolean isConcurrentCreation(Throwable ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof SQLException sql && ("23505".equals(sql.getSQLState())
