@@ -34,6 +34,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -54,7 +55,10 @@ import io.github.leaderelection.test.RedisServer;
 import io.github.leaderelection.test.TcpProxy;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.FileSystemUtils;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs instances of {@link FaultApplication} in JVMs of their own, each connected to one Redis (with Redis's default
@@ -169,6 +173,27 @@ final class FaultSuite {
 		this.settings = settings;
 		this.directory = directory;
 		this.out = out;
+	}
+
+	/**
+	 * Runs the suite on {@code store} at the build's lease settings, with the time of random mixes that
+	 * {@code mixProperty} sets ({@code defaultMix} unless set) and the seed {@code faults.seed} (random unless set), and
+	 * checks what every run must show: it passed, no lease or job run overlapped, jobs ran and leaders were elected.
+	 * Returns the report, for the checks of the store's own faults.
+	 */
+	static Report runAndCheck(Store store, boolean sentinel, String mixProperty, String defaultMix, Path directory)
+			throws IOException {
+		Duration mix = DurationStyle.detectAndParse(System.getProperty(mixProperty, defaultMix));
+		long seed = Long.getLong("faults.seed", ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
+		Settings settings = new Settings(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofMillis(150),
+				Duration.ofMillis(100), 3, mix, Duration.ofMillis(500), seed, sentinel, store);
+		Report report = new FaultSuite(settings, directory, System.out).run();
+		assertThat(report.passed()).as(report.markdown()).isTrue();
+		assertThat(report.verdict().overlaps()).isZero();
+		assertThat(report.verdict().validityOverlaps()).isZero();
+		assertThat(report.verdict().executions()).isPositive();
+		assertThat(report.verdict().terms()).isPositive();
+		return report;
 	}
 
 	Report run() throws IOException {

@@ -18,16 +18,11 @@
 package io.github.leaderelection.faults;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.github.leaderelection.faults.FaultSuite.Report;
-import io.github.leaderelection.faults.FaultSuite.Settings;
 import io.github.leaderelection.test.RedisServer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.boot.convert.DurationStyle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,16 +40,8 @@ class FaultSuiteIT {
 	void everyFaultIsSurvivedWithoutOverlapsOrTokensGoingBack() throws Exception {
 		Assumptions.assumeTrue(RedisServer.isLocal(), "The fault suite restarts Redis from its files and runs Sentinel:"
 				+ " it needs a local redis-server binary (set REDIS_SERVER); test servers run in containers here");
-		Duration mix = DurationStyle.detectAndParse(System.getProperty("faults.mix", "30s"));
-		long seed = Long.getLong("faults.seed", ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
-		Settings settings = new Settings(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofMillis(150),
-				Duration.ofMillis(100), 3, mix, Duration.ofMillis(500), seed, true, FaultSuite.Store.REDIS);
-		Report report = new FaultSuite(settings, Path.of("target", "fault-suite"), System.out).run();
-		assertThat(report.passed()).as(report.markdown()).isTrue();
-		assertThat(report.verdict().overlaps()).isZero();
-		assertThat(report.verdict().validityOverlaps()).isZero();
-		assertThat(report.verdict().executions()).isPositive();
-		assertThat(report.verdict().terms()).isPositive();
+		Report report = FaultSuite.runAndCheck(FaultSuite.Store.REDIS, true, "faults.mix", "30s",
+				Path.of("target", "fault-suite"));
 		assertThat(report.verdict().faultsByKind())
 			.containsKeys(FaultSuite.ALONE.toArray(Timeline.Fault.Kind[]::new))
 			.containsKeys(FaultSuite.FAILOVERS.toArray(Timeline.Fault.Kind[]::new));

@@ -17,14 +17,9 @@
 package io.github.leaderelection.faults;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.github.leaderelection.faults.FaultSuite.Report;
-import io.github.leaderelection.faults.FaultSuite.Settings;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.boot.convert.DurationStyle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,17 +40,8 @@ abstract class JdbcFaultSuite {
 
 	@Test
 	void everyFaultIsSurvivedWithoutOverlapsOrTokensGoingBack() throws Exception {
-		Duration mix = DurationStyle.detectAndParse(System.getProperty("faults.jdbc.mix", "0s"));
-		long seed = Long.getLong("faults.seed", ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
-		Settings settings = new Settings(Duration.ofSeconds(2), Duration.ofMillis(300), Duration.ofMillis(150),
-				Duration.ofMillis(100), 3, mix, Duration.ofMillis(500), seed, false, this.store);
-		Report report = new FaultSuite(settings, Path.of("target", "fault-suite-" + this.store.target()), System.out)
-			.run();
-		assertThat(report.passed()).as(report.markdown()).isTrue();
-		assertThat(report.verdict().overlaps()).isZero();
-		assertThat(report.verdict().validityOverlaps()).isZero();
-		assertThat(report.verdict().executions()).isPositive();
-		assertThat(report.verdict().terms()).isPositive();
+		Report report = FaultSuite.runAndCheck(this.store, false, "faults.jdbc.mix", "0s",
+				Path.of("target", "fault-suite-" + this.store.target()));
 		assertThat(report.verdict().faultsByKind())
 			.containsKeys(FaultSuite.DATABASE_ALONE.toArray(Timeline.Fault.Kind[]::new));
 		assertThat(report.verdict().beyondLease()).isEmpty();

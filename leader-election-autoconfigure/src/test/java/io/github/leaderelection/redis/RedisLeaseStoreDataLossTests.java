@@ -166,10 +166,7 @@ class RedisLeaseStoreDataLossTests {
 	void failoverToAReplicaThatMissedTheLastWritesQuarantinesForAFullLease() {
 		RedisServer master = server();
 		RedisServer replica = server();
-		// The replica replicates through a proxy, to cut it off from the master.
-		TcpProxy link = TcpProxy.start(master.host(), master.port());
-		this.resources.add(link);
-		replicate(replica, master, link.host(), link.port());
+		TcpProxy link = replicateThroughProxy(replica, master);
 		RedisConnectionFactory toMaster = lettuce(master);
 		RedisLeaseStores.awaitUptime(master, LEASE);
 		LeaseStore first = store(toMaster);
@@ -206,9 +203,7 @@ class RedisLeaseStoreDataLossTests {
 	void failoverToAReplicaThatNeverReceivedTheRoleQuarantinesAnInstanceThatNeverSawIt() {
 		RedisServer master = server();
 		RedisServer replica = server();
-		TcpProxy link = TcpProxy.start(master.host(), master.port());
-		this.resources.add(link);
-		replicate(replica, master, link.host(), link.port());
+		TcpProxy link = replicateThroughProxy(replica, master);
 		RedisLeaseStores.awaitUptime(replica, LEASE);
 		// The role's first grant never reaches the replica.
 		link.blackhole();
@@ -501,6 +496,14 @@ class RedisLeaseStoreDataLossTests {
 		store.start();
 		this.resources.add(store::stop);
 		return store;
+	}
+
+	// The replica replicates through a proxy, which cuts it off from the master when the test says so.
+	private TcpProxy replicateThroughProxy(RedisServer replica, RedisServer master) {
+		TcpProxy link = TcpProxy.start(master.host(), master.port());
+		this.resources.add(link);
+		replicate(replica, master, link.host(), link.port());
+		return link;
 	}
 
 	private static void replicate(RedisServer replica, RedisServer master, String host, int port) {
