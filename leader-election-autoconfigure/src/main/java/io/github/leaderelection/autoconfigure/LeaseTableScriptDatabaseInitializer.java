@@ -28,6 +28,8 @@ import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -69,6 +71,9 @@ final class LeaseTableScriptDatabaseInitializer extends DataSourceScriptDatabase
 
 	// How often the script runs at most, when it loses the race to create the table to other instances.
 	private static final int MAX_ATTEMPTS = 3;
+
+	// The SQL states of that race; see isConcurrentCreation.
+	private static final Set<String> CONCURRENT_CREATION_STATES = Set.of("23505", "42P07", "42710");
 
 	private final DatabaseInitializationSettings settings;
 
@@ -181,24 +186,23 @@ final class LeaseTableScriptDatabaseInitializer extends DataSourceScriptDatabase
 	// "relation already exists" (42P07) or "already exists" for another object (42710), although what it wanted to
 	// create now exists.
 	private static boolean isConcurrentCreation(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof SQLException sql && ("23505".equals(sql.getSQLState())
-					|| "42P07".equals(sql.getSQLState()) || "42710".equals(sql.getSQLState()))) {
-				return true;
-			}
-		}
-		return false;
+		return hasCause(ex, (cause) -> cause instanceof SQLException sql
+				&& CONCURRENT_CREATION_STATES.contains(sql.getSQLState()));
 	}
 
 	// A connection that could not be had or broke, as opposed to a script the database refused.
 	private static boolean isUnreachable(Throwable ex) {
+		return hasCause(ex,
+				(cause) -> cause instanceof DataAccessResourceFailureException
+						|| cause instanceof SQLTransientConnectionException
+						|| cause instanceof SQLNonTransientConnectionException
+						|| cause instanceof SQLRecoverableException || (cause instanceof SQLException sql
+								&& sql.getSQLState() != null && sql.getSQLState().startsWith("08")));
+	}
+
+	private static boolean hasCause(Throwable ex, Predicate<Throwable> test) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof DataAccessResourceFailureException || cause instanceof SQLTransientConnectionException
-					|| cause instanceof SQLNonTransientConnectionException
-					|| cause instanceof SQLRecoverableException) {
-				return true;
-			}
-			if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+			if (test.test(cause)) {
 				return true;
 			}
 		}
